@@ -1,0 +1,238 @@
+/**
+ * Exact readings of tree-sitter Python nodes.
+ *
+ * In web-tree-sitter every node property (`type`, `endIndex`, `text`,
+ * `childForFieldName`, `namedChildren`…) is a call into WebAssembly that
+ * marshals the node through memory, 0.1–1.5 µs each. The extractor therefore
+ * reads most statements from the source text (pythonLexical.ts) and uses
+ * these helpers only for the rarer shapes, and for statements that contain a
+ * syntax error, where the text cannot be trusted.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { ArgFact, ImportFact, Literal } from './facts';
+import type { Range } from './types';
+
+/** Builds a Range from a node. */
+export function rangeOf(node: Node): Range {
+  const s = node.startPosition;
+  const e = node.endPosition;
+  return {
+    start: { line: s.row, column: s.column },
+    end: { line: e.row, column: e.column },
+    startIndex: node.startIndex,
+    endIndex: node.endIndex,
+  };
+}
+
+/** Value of a literal node, or undefined when the node is not a plain literal. */
+export function literalOf(node: Node): Literal | undefined {
+  switch (node.type) {
+    case 'integer':
+    case 'float':
+      return numberLiteral(node.text);
+    case 'true':
+      return true;
+    case 'false':
+      return false;
+    case 'none':
+      return null;
+    case 'unary_operator': {
+      const operand = node.childForFieldName('argument');
+      const op = node.child(0)?.text;
+      const v = operand ? literalOf(operand) : undefined;
+      return op === '-' && typeof v === 'number' ? -v : undefined;
+    }
+    case 'string':
+      return stringValue(node);
+    case 'concatenated_string': {
+      let out = '';
+      for (const part of node.namedChildren) {
+        const v = part ? stringValue(part) : undefined;
+        if (v === undefined) return undefined;
+        out += v;
+      }
+      return out;
+    }
+    case 'parenthesized_expression': {
+      const inner = node.namedChildren[0];
+      return inner ? literalOf(inner) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The value of an integer or float token's text (`1_000`, `3e-4`); undefined for `1j`. */
+export function numberLiteral(text: string): number | undefined {
+  const v = Number(text.replace(/_/g, ''));
+  return Number.isFinite(v) ? v : undefined;
+}
+
+/** The value of a string node; undefined for an f-string with placeholders. */
+export function stringValue(node: Node): string | undefined {
+  let out = '';
+  for (const child of node.namedChildren) {
+    if (!child) continue;
+    // An f-string with placeholders is not a constant.
+    if (child.type === 'interpolation') return undefined;
+    if (child.type === 'string_content') out += child.text;
+    else if (child.type === 'escape_sequence') out += unescape(child.text);
+  }
+  return out;
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' };
+
+function unescape(seq: string): string {
+  return ESCAPES[seq.slice(1)] ?? seq;
+}
+
+/** `torch.nn.Conv2d` for a chain of identifiers and attributes; undefined for anything else. */
+export function dottedText(node: Node): string | undefined {
+  if (node.type === 'identifier') return node.text;
+  if (node.type === 'attribute') {
+    const obj = node.childForFieldName('object');
+    const attr = node.childForFieldName('attribute');
+    if (!obj || !attr) return undefined;
+    const base = dottedText(obj);
+    return base === undefined ? undefined : `${base}.${attr.text}`;
+  }
+  return undefined;
+}
+
+/** The names an `import` or `from … import` statement binds. */
+export function importFacts(node: Node): ImportFact[] {
+  const out: ImportFact[] = [];
+  const fromModule = node.type === 'import_from_statement' ? node.childForFieldName('module_name') : null;
+  const prefix = fromModule ? fromModule.text.replace(/^\.+/, '') : '';
+  for (const child of node.childrenForFieldName('name')) {
+    if (!child) continue;
+    let nameNode: Node | null = child;
+    let alias: Node | null = null;
+    if (child.type === 'aliased_import') {
+      nameNode = child.childForFieldName('name');
+      alias = child.childForFieldName('alias');
+    }
+    if (!nameNode) continue;
+    const dotted = nameNode.text.replace(/\s+/g, '');
+    const qualified = prefix ? `${prefix}.${dotted}` : dotted;
+    // `import a.b.c` binds `a`; with an alias, the alias stands for the whole path.
+    const local = alias ? alias.text : fromModule ? dotted : dotted.split('.')[0];
+    const bound = alias || fromModule ? qualified : local;
+    out.push({ qualified: bound, local, range: rangeOf(node) });
+  }
+  return out;
+}
+
+/** An argument as the post-pass needs it: the fact plus the names to resolve through imports. */
+export interface RawArg {
+  fact: ArgFact;
+  /** Dotted name of the value, resolved to `fact.qualified` after the walk. */
+  dotted?: string;
+  /** The value when it is a plain name, which may be a module constant. */
+  identifier?: string;
+}
+
+/** Reads one argument node (`x`, `lr=3e-4`, `*args`, `**kwargs`). */
+export function argFromNode(a: Node): RawArg {
+  let valueNode: Node = a;
+  let keyword: string | undefined;
+  let splat: '*' | '**' | undefined;
+  if (a.type === 'keyword_argument') {
+    keyword = a.childForFieldName('name')?.text;
+    valueNode = a.childForFieldName('value') ?? a;
+  } else if (a.type === 'list_splat') {
+    splat = '*';
+  } else if (a.type === 'dictionary_splat') {
+    splat = '**';
+  }
+  const literal = literalOf(valueNode);
+  const fact: ArgFact = {
+    keyword,
+    splat,
+    text: valueNode.text,
+    range: rangeOf(valueNode),
+    literal,
+    hasLiteral: literal !== undefined,
+  };
+  if (valueNode.type === 'list' || valueNode.type === 'tuple') {
+    fact.elements = valueNode.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map((c) => c.text);
+  }
+  return {
+    fact,
+    dotted: dottedText(valueNode),
+    identifier: valueNode.type === 'identifier' ? valueNode.text : undefined,
+  };
+}
+
+/** The names an assignment's left side binds: `x`, or each of `x, (y, z)`. */
+export function targetsOf(left: Node): string[] {
+  if (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern') {
+    return left.namedChildren.filter((c): c is Node => !!c).flatMap(targetsOf);
+  }
+  return [left.text];
+}
+
+/** Number of iterations when the iterable is a literal list or tuple, or `range()` of literals. */
+export function literalCountOf(iter: Node): number | undefined {
+  if (iter.type === 'list' || iter.type === 'tuple') return iter.namedChildCount;
+  if (iter.type === 'call' && iter.childForFieldName('function')?.text === 'range') {
+    const args = iter.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c) ?? [];
+    const values = args.map(literalOf);
+    if (values.some((v) => typeof v !== 'number')) return undefined;
+    const [a, b, step] = values as number[];
+    if (args.length === 1) return Math.max(0, a);
+    if (args.length === 2) return Math.max(0, b - a);
+    if (args.length === 3 && step) return Math.max(0, Math.ceil((b - a) / step));
+  }
+  return undefined;
+}
+
+/** Parameter names of a function definition (`self`, `x` of `x: int = 0`, `args` of `*args`). */
+export function parameterNames(fn: Node): string[] {
+  return (fn.childForFieldName('parameters')?.namedChildren ?? [])
+    .filter((c): c is Node => !!c)
+    .map((p) => (p.type === 'identifier' ? p.text : (p.childForFieldName('name')?.text ?? p.namedChildren[0]?.text ?? p.text)));
+}
+
+/** Qualified names of a decorated definition's decorators (`torch.no_grad`), unresolved. */
+export function decoratorNames(node: Node): string[] {
+  const labels: string[] = [];
+  for (const d of node.namedChildren) {
+    if (d?.type !== 'decorator') continue;
+    const expr = d.namedChildren[0];
+    const callee = expr?.type === 'call' ? expr.childForFieldName('function') : expr;
+    const dotted = callee ? dottedText(callee) : undefined;
+    if (dotted) labels.push(dotted);
+  }
+  return labels;
+}
+
+/**
+ * The context name of a `with` item: `torch.no_grad` for `torch.no_grad()`;
+ * a single argument is kept, so `torch.set_grad_enabled(False)` can be told
+ * from `(True)`.
+ */
+export function withItemLabel(item: Node): string | undefined {
+  const value = item.childForFieldName('value');
+  if (!value) return undefined;
+  const expr = value.type === 'as_pattern' ? value.namedChildren[0] : value;
+  if (!expr) return undefined;
+  const callee = expr.type === 'call' ? expr.childForFieldName('function') : expr;
+  const dotted = callee ? dottedText(callee) : undefined;
+  if (!dotted) return undefined;
+  if (expr.type !== 'call') return dotted;
+  const args = expr.childForFieldName('arguments');
+  return dotted + (args && args.namedChildCount === 1 ? `(${args.namedChildren[0]?.text})` : '');
+}
+
+/**
+ * Syntax errors in pre-order: ERROR nodes and the tokens the parser invented
+ * (MISSING). Only subtrees that contain an error are entered.
+ */
+export function syntaxErrorsIn(node: Node, out: Range[]): void {
+  if (node.type === 'ERROR' || node.isMissing) out.push(rangeOf(node));
+  for (const child of node.children) {
+    if (child && child.hasError) syntaxErrorsIn(child, out);
+  }
+}

@@ -1,0 +1,136 @@
+import type { AssignmentFact, CallFact, Facts, LoopFact } from '../facts';
+import type { Rule, RuleReport } from '../rule';
+
+/** Functions that return a new array holding a copy of all their inputs. */
+const CONCAT_FUNCTIONS = new Set([
+  'torch.cat', 'torch.concat', 'torch.concatenate', 'torch.vstack', 'torch.hstack', 'torch.row_stack', 'torch.column_stack', 'torch.dstack',
+  'numpy.append', 'numpy.concatenate', 'numpy.vstack', 'numpy.hstack', 'numpy.row_stack', 'numpy.column_stack', 'numpy.dstack',
+  'pandas.concat', 'tensorflow.concat', 'jax.numpy.append', 'jax.numpy.concatenate',
+]);
+
+/** Up to this many iterations the repeated copies cost less than the clarity they buy. */
+const SMALL_LOOP = 10;
+
+/** `df = df.append(row)` (pandas < 2) and `df._append(row)` copy the frame too. */
+function isFrameAppend(call: CallFact, target: string): boolean {
+  return (call.method === 'append' || call.method === '_append') && call.receiver === target;
+}
+
+/** Iteration count when it is known: `range(8)`, `range(N_LAYERS)` with a module constant, a literal list. */
+function knownCount(facts: Facts, loop: LoopFact): number | undefined {
+  if (loop.literalCount !== undefined) return loop.literalCount;
+  if (loop.iterCallId === undefined) return undefined;
+  const call = facts.calls[loop.iterCallId];
+  if (call.name !== 'range' || call.args.length === 0 || call.args.length > 3) return undefined;
+  const v = call.args.map((a) => a.literal);
+  if (v.some((x) => typeof x !== 'number')) return undefined;
+  const [a, b, step] = v as number[];
+  if (v.length === 1) return Math.max(0, a);
+  return Math.max(0, Math.ceil((b - a) / (step || 1)));
+}
+
+/** `for block in self.blocks` or `range(self.num_layers)`: sized by the architecture, not the data. */
+function architectureSized(loop: LoopFact): boolean {
+  return /(^|[^\w.])self\./.test(loop.iterText ?? '');
+}
+
+/** The assignment `target = <call>` (possibly `<call> if c else y`) whose right side is this call. */
+function growthAssignment(facts: Facts, call: CallFact, loop: LoopFact): AssignmentFact | undefined {
+  const callText = facts.text.slice(call.range.startIndex, call.range.endIndex);
+  return loop.assignments.find((a) => {
+    if (a.operator !== '=' || a.range.startIndex > call.range.startIndex || a.range.endIndex < call.range.endIndex) return false;
+    const v = a.valueText.trim();
+    return v === callText || v.startsWith(callText + ' if ') || v.endsWith(' else ' + callText);
+  });
+}
+
+function wordPattern(name: string): RegExp {
+  return new RegExp(`(^|[^\\w.])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\w)`);
+}
+
+/**
+ * The whole accumulated value is used again inside the loop (`logits = model(idx)` before
+ * `idx = torch.cat((idx, nxt), 1)` in autoregressive generation, `model.fit(X, y)` on a growing
+ * set): a list cannot stand in for it, and that use costs more than the copy.
+ */
+function consumedEachIteration(facts: Facts, loop: LoopFact, target: string, growth: Set<AssignmentFact>): boolean {
+  const inside = (r: { startIndex: number }) => [...growth].some((g) => r.startIndex >= g.range.startIndex && r.startIndex < g.range.endIndex);
+  const readsWhole = (text: string) => text === target || text.startsWith(target + '[');
+  const byCall = facts.calls.some(
+    (c) => c.loopIds.includes(loop.id) && !inside(c.range) && (c.receiver === target || c.args.some((a) => readsWhole(a.text))),
+  );
+  if (byCall) return true;
+  const mentions = wordPattern(target);
+  return facts.assignments.some(
+    (a) => a.loopIds.includes(loop.id) && a.target !== target && !growth.has(a) && mentions.test(a.valueText),
+  );
+}
+
+function grows(call: CallFact, target: string): boolean {
+  if (CONCAT_FUNCTIONS.has(call.name) && call.imported) {
+    return call.args.some((a) => a.keyword === undefined && a.splat === undefined && (a.text === target || (a.elements ?? []).includes(target)));
+  }
+  return isFrameAppend(call, target);
+}
+
+/**
+ * GL204: `x = torch.cat([x, y])` (or `np.append`, `pd.concat`, …) on a
+ * variable carried from one iteration to the next. Each iteration copies
+ * everything gathered so far, so n iterations copy O(n²) elements.
+ */
+export const concatInLoop: Rule = {
+  meta: {
+    code: 'GL204',
+    name: 'concat-in-loop',
+    family: 'GL2',
+    summary: 'An array, tensor or DataFrame grows by concatenation inside a loop, copying all earlier data every iteration.',
+    defaultSeverity: 'warning',
+    languages: ['python'],
+    fixable: false,
+  },
+  check(facts) {
+    const growth: { call: CallFact; assignment: AssignmentFact; loop: LoopFact }[] = [];
+    for (const call of facts.calls) {
+      const loopId = call.loopIds[call.loopIds.length - 1];
+      if (loopId === undefined) continue;
+      const loop = facts.loops[loopId];
+      if (loop.kind === 'comprehension') continue;
+      if (!(CONCAT_FUNCTIONS.has(call.name) && call.imported) && call.method !== 'append' && call.method !== '_append') continue;
+      const assignment = growthAssignment(facts, call, loop);
+      if (!assignment || !grows(call, assignment.target)) continue;
+      growth.push({ call, assignment, loop });
+    }
+    const growthAssignments = new Set(growth.map((g) => g.assignment));
+    const reports: RuleReport[] = [];
+    for (const { call, assignment, loop } of growth) {
+      const target = assignment.target;
+      const count = knownCount(facts, loop);
+      if ((count !== undefined && count <= SMALL_LOOP) || architectureSized(loop)) continue;
+      // The loop variable itself, or another plain assignment in the same loop, resets or trims the
+      // value (`for x in …`, `x = batch`, `buf = buf[-k:]`): nothing accumulates. A first-iteration
+      // initialisation under `if out is None:` is not a reset.
+      const loopVariables = (loop.target ?? '').split(/[\s,()[\]]+/);
+      const mentionsTarget = wordPattern(target);
+      const reset =
+        loopVariables.includes(target) ||
+        facts.assignments.some(
+          (a) =>
+            a.target === target &&
+            a.operator === '=' &&
+            a.loopIds.includes(loop.id) &&
+            !growthAssignments.has(a) &&
+            (a.selfReferential || !(a.guards ?? []).some((g) => mentionsTarget.test(g))),
+        );
+      if (reset || consumedEachIteration(facts, loop, target, growthAssignments)) continue;
+      const fn = isFrameAppend(call, target) ? `${target}.${call.method}` : call.name.replace(/^numpy\./, 'np.').replace(/^pandas\./, 'pd.').replace(/^tensorflow\./, 'tf.');
+      reports.push({
+        range: assignment.range,
+        message:
+          `\`${target} = ${fn}(…)\` copies everything \`${target}\` already holds on every iteration, so n iterations move about n²/2 chunks instead of n and reallocate each time. ` +
+          'Append the pieces to a Python list inside the loop and concatenate once after it (`torch.cat(parts)`, `np.concatenate(parts)`, `pd.concat(parts)`). ' +
+          'The pandas user guide ("Merge, join, concatenate") and the NumPy `append` reference both note that each call makes a full copy.',
+      });
+    }
+    return reports;
+  },
+};

@@ -1,0 +1,6 @@
+/** Every command id the extension registers, in one place (they must match package.json). */
+export const COMMANDS = {
+  analyzeWorkspace: 'greenlens.analyzeWorkspace',
+  showRuleDocs: 'greenlens.showRuleDocs',
+  showLog: 'greenlens.showLog',
+} as const;

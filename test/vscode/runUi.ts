@@ -1,0 +1,52 @@
+/** Runs the Playwright UI steps against a plain code-server with the packaged .vsix installed. */
+import * as fs from 'fs';
+import Mocha from 'mocha';
+import * as path from 'path';
+import { launchBrowser, type Browser } from './harness/browser';
+import { startCodeServer, type CodeServer } from './harness/codeServer';
+import { copyFixture, harnessPaths } from './harness/paths';
+import type { StageResult } from './runHost';
+import { defineUiTests, type UiContext } from './ui/workbench.ui';
+
+export async function runUiTests(opts: { vsix: string; log?: (s: string) => void }): Promise<StageResult> {
+  const paths = harnessPaths();
+  const log = opts.log ?? ((s: string) => console.log(s));
+  const scratch = path.join(paths.cache, 'vscode-test', 'ui');
+  const shots = path.join(paths.results, 'vscode-ui');
+  fs.rmSync(shots, { recursive: true, force: true });
+  fs.mkdirSync(shots, { recursive: true });
+  const workspace = copyFixture(path.join(paths.root, 'test', 'vscode', 'workspace'), path.join(scratch, 'workspace'));
+
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let ctx: UiContext | undefined;
+  const mocha = new Mocha({ ui: 'bdd', timeout: 90_000, color: false, reporter: 'spec' });
+  mocha.suite.emit('pre-require', globalThis, 'greenlens-vscode-ui', mocha);
+  // No toasts are shown under the smoke-test driver, so this server runs without it.
+  before(async function () {
+    this.timeout(180_000);
+    server = await startCodeServer({ profileDir: path.join(scratch, 'profile'), fresh: true, vsix: opts.vsix, workspaceTrust: false, log });
+    browser = await launchBrowser(path.join(scratch, 'browser'));
+    browser.page.on('pageerror', (e) => log(`  [page error] ${e.message}`));
+    await browser.page.goto(server.folderUrl(workspace));
+    ctx = { page: browser.page, workspace, shots };
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  defineUiTests(() => {
+    if (!ctx) throw new Error('the workbench never loaded');
+    return ctx;
+  });
+
+  const failures: string[] = [];
+  const stats = await new Promise<Mocha.Stats>((resolve) => {
+    const runner = mocha.run(() => resolve(runner.stats!));
+    runner.on('fail', (test, err) => failures.push(`${test.fullTitle()}: ${err instanceof Error ? err.message : String(err)}`));
+  });
+  // Steps that never ran (a failed `before`) count as failed: they did not show what they should.
+  const total = mocha.suite.total();
+  const failed = Math.max(stats.failures, total - stats.passes - stats.pending);
+  return { passed: stats.passes, failed, failures };
+}
