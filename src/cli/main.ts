@@ -1,16 +1,16 @@
 /**
- * The `greenlens` command line: a small table of commands (`check` now, room
- * for `run`) and the options every command shares. `main` never touches
+ * The `greenlens` command line: a small table of commands (`check`, `run`) and the options every command shares. `main` never touches
  * `process`, so tests call it in-process with their own output buffers.
  */
 import { greenlensVersion } from '../core/version';
 import { checkCommand } from './checkCommand';
+import { runCommand } from './runCommand';
 import { EXIT_ERROR, EXIT_OK, UsageError, type CliIO, type Command } from './command';
 
 export type { CliIO };
 
 /** Every command, by name. A new command is one more entry here. */
-export const COMMANDS: readonly Command[] = [checkCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, runCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

@@ -3,4 +3,7 @@ export const COMMANDS = {
   analyzeWorkspace: 'greenlens.analyzeWorkspace',
   showRuleDocs: 'greenlens.showRuleDocs',
   showLog: 'greenlens.showLog',
+  runWithProfile: 'greenlens.runWithProfile',
+  stopRun: 'greenlens.stopRun',
+  openRun: 'greenlens.openRun',
 } as const;

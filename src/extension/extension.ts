@@ -8,6 +8,8 @@ import { COMMANDS } from './commandIds';
 import { DiagnosticsService } from './diagnosticsService';
 import { createLog, showErrorWithLog } from './log';
 import { createSettingsReader } from './settings';
+import { ProfiledRunService } from './run/profiledRunService';
+import { RunCodeLensProvider } from './run/runCodeLens';
 import { analyzeWorkspace } from './workspaceScan';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -28,6 +30,17 @@ export function activate(context: vscode.ExtensionContext): void {
         if (!chosen) return;
         await vscode.commands.executeCommand('markdown.showPreview', docsUri(chosen.trim().toUpperCase()));
       }),
+    );
+    const runs = new ProfiledRunService(log);
+    const runLenses = new RunCodeLensProvider();
+    context.subscriptions.push(
+      runs,
+      runLenses,
+      vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, runLenses),
+      vscode.commands.registerCommand(COMMANDS.runWithProfile, (uri?: vscode.Uri) => runs.run(uri instanceof vscode.Uri ? uri : undefined)),
+      vscode.commands.registerCommand(COMMANDS.stopRun, () => runs.stop()),
+      // Until the run report arrives, a run opens as its JSON file.
+      vscode.commands.registerCommand(COMMANDS.openRun, (uri: vscode.Uri) => vscode.window.showTextDocument(uri)),
       // A saved pyproject.toml may change [tool.greenlens]; re-read it.
       vscode.workspace.onDidSaveTextDocument((d) => {
         if (d.uri.path.endsWith('/pyproject.toml')) diagnostics.refreshAll();

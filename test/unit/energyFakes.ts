@@ -118,7 +118,7 @@ export class FakeProc {
 }
 
 /** Path of a fake nvidia-smi (test/fixtures/energy/nvidia-smi-<mode>), made executable in case a checkout lost the bit. */
-export function fakeSmi(mode: 'normal' | 'no-counter' | 'hang' | 'stuck' | 'garbage' | 'broken'): string {
+export function fakeSmi(mode: 'normal' | 'no-counter' | 'hang' | 'stuck' | 'garbage' | 'broken' | 'dies'): string {
   const file = fixturePath('energy', `nvidia-smi-${mode}`);
   fs.chmodSync(file, 0o755);
   return file;

@@ -198,6 +198,18 @@ describe('energy/meter with nvidia-smi', function () {
     within5(r.gpus[0].energyJ, 120 * r.durationS, 'GPU 0 J');
   });
 
+  it('restarts an nvidia-smi that exits during the run, a few times, then carries its last power', async () => {
+    const logged: string[] = [];
+    const r = await meterFor(2500, fakeSmi('dies'), { log: (_level, message) => logged.push(message) });
+    assert.strictEqual(loopPids().length, 4, 'the first one and three restarts');
+    assert.strictEqual(logged.filter((m) => /exited during the run .*restarting it/.test(m)).length, 3, logged.join('\n'));
+    assert.ok(r.warnings.some((w) => /kept exiting/.test(w)), r.warnings.join('\n'));
+    // Each new process starts its counter elsewhere: those steps fall back to power.draw.
+    within5(r.gpus[0].energyJ, 120 * r.durationS, 'GPU 0 J');
+    assert.match(r.gpus[0].source, /power\.draw integrated where the counter was unavailable/);
+    for (const pid of loopPids()) assert.ok(!alive(pid));
+  });
+
   it('does not fail the run when nvidia-smi hangs at the probe', async () => {
     const r = await meterFor(300, fakeSmi('hang'), { probeTimeoutMs: 500 });
     assert.strictEqual(r.gpus.length, 0);

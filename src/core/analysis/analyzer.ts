@@ -3,6 +3,7 @@
  * text in, findings out, with the parse tree kept for incremental re-parsing.
  */
 import type { Facts } from './facts';
+import type { FactsCache } from './factsCache';
 import { extractPythonFacts } from './pythonFacts';
 import { loadPythonParser, parsePythonSync, type Tree } from './pythonParser';
 import { runRules, type AnalysisOptions } from './engine';
@@ -14,10 +15,16 @@ export interface AnalysisResult {
   tree: Tree;
 }
 
-/** Analyses Python source. Pass the previous tree (already edited) to re-parse incrementally. */
-export async function analyzePython(text: string, options: AnalysisOptions = {}, oldTree?: Tree): Promise<AnalysisResult> {
+export { FactsCache } from './factsCache';
+
+/**
+ * Analyses Python source. Pass the previous tree (already edited) to re-parse
+ * incrementally, and the document's FactsCache to re-extract only the
+ * top-level statements that changed.
+ */
+export async function analyzePython(text: string, options: AnalysisOptions = {}, oldTree?: Tree, cache?: FactsCache): Promise<AnalysisResult> {
   const loaded = await loadPythonParser();
   const tree = parsePythonSync(loaded, text, oldTree);
-  const facts = extractPythonFacts(tree, text);
+  const facts = extractPythonFacts(tree, text, cache);
   return { findings: runRules(facts, options), facts, tree };
 }

@@ -90,7 +90,7 @@ interface Span {
 }
 
 export class StatementReader {
-  /** Strings and comments not nested in another one, in order: brackets and commas inside them are not syntax. */
+  /** Strings and comments of the statement in pre-order: brackets and commas inside them are not syntax. */
   private readonly opaqueStarts: number[] = [];
   private readonly opaqueEnds: number[] = [];
   private readonly opaqueIsComment: boolean[] = [];
@@ -107,14 +107,12 @@ export class StatementReader {
     private readonly limit: number,
   ) {
     const { kinds, starts, ends } = collected;
-    let lastEnd = -1;
     for (let i = from; i < to; i++) {
       const kind = kinds[i];
-      if ((kind !== K.string && kind !== K.comment) || starts[i] < lastEnd) continue;
+      if (kind !== K.string && kind !== K.comment) continue;
       this.opaqueStarts.push(starts[i]);
       this.opaqueEnds.push(ends[i]);
       this.opaqueIsComment.push(kind === K.comment);
-      lastEnd = ends[i];
     }
   }
 
@@ -183,7 +181,7 @@ export class StatementReader {
     if (p < 0) return undefined;
     if (p >= this.limit || this.text.charCodeAt(p) !== 46) return {};
     p = this.skipBlank(p + 1);
-    if (p < 0) return undefined;
+    if (p < 0 || p >= this.limit) return undefined;
     IDENTIFIER_AT.lastIndex = p;
     const m = IDENTIFIER_AT.exec(this.text);
     if (!m || m.index !== p) return /\d|\./.test(this.text.charAt(p)) ? {} : undefined;
@@ -328,27 +326,39 @@ export class StatementReader {
     return this.collected.spanning(this.from, this.to, start, end);
   }
 
-  /** Index of the last opaque span starting at or before `index`, or -1. */
-  private opaqueBefore(index: number): number {
+  /**
+   * The strings and comments inside [start, end) that no other one inside it
+   * contains, as indices. Relative to the range because the range itself may
+   * sit in a string: a call in an f-string placeholder.
+   */
+  private opaqueIn(start: number, end: number): number[] {
     const starts = this.opaqueStarts;
     let lo = 0;
     let hi = starts.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (starts[mid] <= index) lo = mid + 1;
+      if (starts[mid] < start) lo = mid + 1;
       else hi = mid;
     }
-    return lo - 1;
+    const out: number[] = [];
+    let coveredTo = start;
+    for (let k = lo; k < starts.length && starts[k] < end; k++) {
+      if (starts[k] < coveredTo || this.opaqueEnds[k] > end) continue;
+      out.push(k);
+      coveredTo = this.opaqueEnds[k];
+    }
+    return out;
   }
 
   /** Offset of the `(` matching the `)` at `close`, scanning back no further than `lowest`; -1 if none. */
   private matchingOpen(close: number, lowest: number): number {
     const text = this.text;
-    let k = this.opaqueBefore(close);
+    const spans = this.opaqueIn(lowest, close);
+    let k = spans.length - 1;
     let depth = 0;
     for (let p = close; p >= lowest; p--) {
-      if (k >= 0 && p < this.opaqueEnds[k]) {
-        p = this.opaqueStarts[k];
+      if (k >= 0 && p < this.opaqueEnds[spans[k]]) {
+        p = this.opaqueStarts[spans[k]];
         k--;
         continue;
       }
@@ -362,11 +372,12 @@ export class StatementReader {
   /** Offset of the bracket closing the one at `open`, scanning no further than `highest`; -1 if none. */
   private matchingClose(open: number, highest: number): number {
     const text = this.text;
-    let k = this.opaqueBefore(open) + 1;
+    const spans = this.opaqueIn(open, highest + 1);
+    let k = 0;
     let depth = 0;
     for (let p = open; p <= highest; p++) {
-      if (k < this.opaqueStarts.length && p >= this.opaqueStarts[k]) {
-        p = this.opaqueEnds[k] - 1;
+      if (k < spans.length && p >= this.opaqueStarts[spans[k]]) {
+        p = this.opaqueEnds[spans[k]] - 1;
         k++;
         continue;
       }
@@ -379,18 +390,20 @@ export class StatementReader {
 
   /**
    * The comma-separated items between the brackets at `open` and `close`,
-   * trimmed; undefined when a comment or a line continuation sits among them.
+   * trimmed; undefined when a comment, a line continuation or a lambda (whose
+   * parameters are comma-separated too) sits among them.
    */
   private items(open: number, close: number): Span[] | undefined {
     const text = this.text;
+    const spans = this.opaqueIn(open + 1, close);
     const out: Span[] = [];
-    let k = this.opaqueBefore(open) + 1;
+    let k = 0;
     let depth = 0;
     let itemStart = open + 1;
     for (let p = open + 1; p < close; p++) {
-      if (k < this.opaqueStarts.length && p >= this.opaqueStarts[k]) {
-        if (this.opaqueIsComment[k]) return undefined;
-        p = this.opaqueEnds[k] - 1;
+      if (k < spans.length && p >= this.opaqueStarts[spans[k]]) {
+        if (this.opaqueIsComment[spans[k]]) return undefined;
+        p = this.opaqueEnds[spans[k]] - 1;
         k++;
         continue;
       }
@@ -403,7 +416,7 @@ export class StatementReader {
         if (!item) return undefined;
         out.push(item);
         itemStart = p + 1;
-      }
+      } else if (c === 108 && text.startsWith('lambda', p) && !/\w/.test(text.charAt(p - 1))) return undefined;
     }
     const last = this.trim(itemStart, close);
     if (last) out.push(last);
@@ -427,8 +440,9 @@ export class StatementReader {
       else if (c === 92 && text.charCodeAt(p + 1) === 10) p += 2;
       else if (c === 92 && text.charCodeAt(p + 1) === 13) p += text.charCodeAt(p + 2) === 10 ? 3 : 2;
       else if (c === 35) {
+        // A comment runs to the end of its line; one that reaches the end of the statement ends it.
         const nl = text.indexOf('\n', p);
-        if (nl < 0 || nl >= this.limit) return -1;
+        if (nl < 0 || nl >= this.limit) return this.limit;
         p = nl;
       } else return p;
     }

@@ -1,0 +1,193 @@
+/**
+ * "GreenLens: Run with Energy Profile": runs the script of the active editor
+ * (or a CodeLens's file) metered, streams its output into a terminal, shows
+ * live watts, energy so far and the predicted total in the status bar, and
+ * reports energy, CO2e and provenance when it ends.
+ */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { DEFAULT_INTERVAL_MS, MIN_INTERVAL_MS } from '../../core/energy/meter';
+import type { RunRecord } from '../../core/history/runRecord';
+import { historyDir, RUNS_FOLDER } from '../../core/history/runStore';
+import { runHeadline } from '../../core/report/runSummary';
+import { formatEnergy, formatWatts } from '../../core/report/units';
+import { RunStartError, startProfiledRun, type LiveStatus, type ProfiledRun } from '../../core/run/profiledRun';
+import { COMMANDS } from '../commandIds';
+import { showErrorWithLog } from '../log';
+import { isRunnable, launchFor } from './interpreter';
+import { RunTerminal } from './runTerminal';
+
+/** Per-script run settings, keyed by a path relative to the workspace folder. */
+interface ScriptRunConfig {
+  args?: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+export interface RecordedRun {
+  record: RunRecord;
+  historyDir: string;
+  runFile: string;
+}
+
+export class ProfiledRunService implements vscode.Disposable {
+  private readonly status = vscode.window.createStatusBarItem('greenlens.run', vscode.StatusBarAlignment.Left, 50);
+  private readonly recorded = new vscode.EventEmitter<RecordedRun>();
+  /** Fires after each run is written to the history (the sidebar listens). */
+  readonly onDidRecordRun = this.recorded.event;
+  private readonly live = new vscode.EventEmitter<LiveStatus | undefined>();
+  /** Live readings while a run goes on; undefined when it ends. */
+  readonly onLive = this.live.event;
+  private current?: { run: ProfiledRun; file: vscode.Uri };
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.status.name = 'GreenLens run';
+  }
+
+  get isRunning(): boolean {
+    return this.current !== undefined;
+  }
+
+  async run(target?: vscode.Uri): Promise<RecordedRun | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('GreenLens runs scripts only in a trusted workspace. Trust this folder to run with an energy profile.', 'Manage Workspace Trust').then((c) => {
+        if (c) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
+      return undefined;
+    }
+    const file = target ?? vscode.window.activeTextEditor?.document.uri;
+    if (!file || file.scheme !== 'file' || !isRunnable(file)) {
+      void vscode.window.showErrorMessage('Open a Python (.py) or JavaScript (.js, .mjs, .cjs) file to run it with an energy profile.');
+      return undefined;
+    }
+    if (this.current) {
+      const choice = await vscode.window.showWarningMessage(`A profiled run of ${path.basename(this.current.file.fsPath)} is still going.`, 'Stop It');
+      if (choice) await this.stop();
+      return undefined;
+    }
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.toString());
+    if (doc?.isDirty) await doc.save();
+
+    const folder = vscode.workspace.getWorkspaceFolder(file)?.uri.fsPath ?? path.dirname(file.fsPath);
+    const cfg = vscode.workspace.getConfiguration('greenlens', file);
+    const scriptConfig = this.scriptConfig(cfg, folder, file);
+    const launch = await launchFor(file, scriptConfig.args ?? [], this.log);
+    const dir = historyDir(folder, cfg.get<string>('historyFolder', '.greenlens'));
+    const terminal = new RunTerminal(`GreenLens: ${path.basename(file.fsPath)}`, () => void this.stop());
+    terminal.write(`\x1b[2m$ ${[launch.command, ...launch.args].join(' ')}   (interpreter: ${launch.via})\x1b[0m\n`);
+    this.log.info(`Profiled run: ${launch.command} ${launch.args.join(' ')} (interpreter from ${launch.via}), history in ${dir}`);
+
+    let run: ProfiledRun;
+    try {
+      run = await startProfiledRun({
+        command: launch.command,
+        args: launch.args,
+        cwd: scriptConfig.cwd ? path.resolve(folder, scriptConfig.cwd) : folder,
+        env: { ...process.env, ...(scriptConfig.env ?? {}) },
+        historyDir: dir,
+        file: file.fsPath,
+        projectName: path.basename(folder),
+        region: cfg.get<string>('region', '').trim() || undefined,
+        pue: cfg.get<number>('pue', 1.0),
+        budgetKWh: cfg.get<number | null>('budget.kWh', null) ?? undefined,
+        meter: {
+          intervalMs: Math.max(MIN_INTERVAL_MS, cfg.get<number>('sampleIntervalMs', DEFAULT_INTERVAL_MS)),
+          powercapRoot: cfg.get<string>('powercapRoot', '').trim() || undefined,
+          nvidiaSmiPath: cfg.get<string>('nvidiaSmiPath', '').trim() || undefined,
+        },
+        onOutput: (text) => terminal.write(text),
+        onLive: (status) => this.showLive(status),
+        onBudgetExceeded: (check) => {
+          void vscode.window.showWarningMessage(`GreenLens: ${check.message}`, 'Stop Run').then((c) => {
+            if (c) void this.stop();
+          });
+        },
+        log: (level, message) => (level === 'warn' ? this.log.warn(message) : level === 'info' ? this.log.info(message) : this.log.debug(message)),
+      });
+    } catch (err) {
+      terminal.finish(`Could not start: ${err instanceof Error ? err.message : String(err)}`);
+      terminal.dispose();
+      if (err instanceof RunStartError) {
+        void vscode.window.showErrorMessage(`GreenLens: ${err.message}. Select an interpreter with the Python extension or set greenlens.pythonPath.`, 'Open Settings').then((c) => {
+          if (c) void vscode.commands.executeCommand('workbench.action.openSettings', 'greenlens.pythonPath');
+        });
+      } else {
+        this.log.error(`Run failed to start: ${String(err)}`);
+        void showErrorWithLog('GreenLens could not start the run.');
+      }
+      return undefined;
+    }
+
+    this.current = { run, file };
+    this.status.text = '$(pulse) GreenLens: starting…';
+    this.status.tooltip = 'Profiled run in progress — click to stop it';
+    this.status.command = COMMANDS.stopRun;
+    this.status.show();
+    void vscode.commands.executeCommand('setContext', 'greenlens.running', true);
+    try {
+      const result = await run.done;
+      const headline = runHeadline(result.record);
+      terminal.finish(`GreenLens: ${result.record.status} — ${headline}. Saved to ${path.relative(folder, result.saved.csvFile)}.`);
+      for (const w of [...result.record.warnings, ...result.saved.warnings]) this.log.warn(w);
+      const recorded = { record: result.record, historyDir: dir, runFile: result.saved.runFile };
+      this.recorded.fire(recorded);
+      const region = result.record.carbon.region;
+      const why = result.record.energy.components
+        .map((c) => `${c.component.toUpperCase()} ${c.provenance}`)
+        .join(', ');
+      void vscode.window
+        .showInformationMessage(
+          `GreenLens: ${path.basename(file.fsPath)} ${result.record.status} — ${headline}. ${why}. Grid: ${region.name}${region.isDefault ? ' (default, set greenlens.region)' : ''}.`,
+          'Open Run',
+        )
+        .then((c) => {
+          if (c) void vscode.commands.executeCommand(COMMANDS.openRun, vscode.Uri.file(path.join(dir, RUNS_FOLDER, `${result.record.runId}.json`)));
+        });
+      return recorded;
+    } catch (err) {
+      this.log.error(`Recording the run failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      void showErrorWithLog('GreenLens could not record the run.');
+      return undefined;
+    } finally {
+      this.current = undefined;
+      this.status.hide();
+      this.live.fire(undefined);
+      void vscode.commands.executeCommand('setContext', 'greenlens.running', false);
+      terminal.dispose();
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (!this.current) return;
+    this.status.text = '$(loading~spin) GreenLens: stopping…';
+    await this.current.run.stop();
+  }
+
+  private showLive(status: LiveStatus): void {
+    const { reading, prediction, progress } = status;
+    const parts = [`$(pulse) ${formatWatts(reading.processWatts)}`, formatEnergy(reading.processEnergyKWh)];
+    if (prediction) parts.push(`→ ${formatEnergy(prediction.totalKWh)}`);
+    this.status.text = parts.join(' · ');
+    const epoch = progress?.epoch !== undefined ? `epoch ${progress.epoch}${progress.totalEpochs ? `/${progress.totalEpochs}` : ''}, ` : '';
+    this.status.tooltip = new vscode.MarkdownString(
+      `**GreenLens profiled run** (${reading.provenance})\n\n` +
+        `${epoch}${Math.round(reading.durationS)} s · this run ${formatWatts(reading.processWatts)} now, ${formatEnergy(reading.processEnergyKWh)} so far · whole machine ${formatWatts(reading.watts.total)}` +
+        (prediction ? `\n\nPredicted total: ${formatEnergy(prediction.totalKWh)} (from the rate ${prediction.basis.replace(/-/g, ' ')})` : '\n\nThe predicted total appears after the first epoch.') +
+        '\n\nClick to stop the run.',
+    );
+    this.live.fire(status);
+  }
+
+  private scriptConfig(cfg: vscode.WorkspaceConfiguration, folder: string, file: vscode.Uri): ScriptRunConfig {
+    const all = cfg.get<Record<string, ScriptRunConfig>>('runConfigurations', {});
+    const rel = path.relative(folder, file.fsPath).split(path.sep).join('/');
+    return all[rel] ?? all[path.basename(file.fsPath)] ?? {};
+  }
+
+  dispose(): void {
+    void this.current?.run.stop();
+    this.status.dispose();
+    this.recorded.dispose();
+    this.live.dispose();
+  }
+}
