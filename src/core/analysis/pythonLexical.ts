@@ -203,6 +203,8 @@ export class StatementReader {
     if (IDENTIFIER.test(name)) {
       return KEYWORDS.has(name) ? undefined : { name, calleeRange, nameRange: calleeRange, dotted: name };
     }
+    // `*args.pop()` in an argument list: tree-sitter calls the splat `*args.pop` itself.
+    if (name.charCodeAt(0) === 42) return { name, calleeRange, nameRange: calleeRange };
     const tail = ATTRIBUTE_TAIL.exec(name);
     if (tail) return this.attributeCallee(start, end, name, calleeRange, tail);
     // `(f)(x)`, `[f][0](x)`: some other expression, called.
@@ -254,7 +256,8 @@ export class StatementReader {
 
   private argument(start: number, end: number): RawArg | undefined {
     const text = this.text;
-    if (text.charCodeAt(start) === 42) {
+    // tree-sitter reads `*f(x)` as a call of `*f`, not as a splat: a node spanning the item decides.
+    if (text.charCodeAt(start) === 42 && this.spanning(start, end) < 0) {
       // `*args` / `**kwargs`: the fact describes the whole splat.
       const splat = text.charCodeAt(start + 1) === 42 ? '**' : '*';
       const fact: ArgFact = { keyword: undefined, splat, text: text.slice(start, end), range: this.lines.range(start, end), literal: undefined, hasLiteral: false };

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import Mocha from 'mocha';
 import { defineEditorTests } from './editor.suite';
+import { defineRunTests } from './run.suite';
 import { defineWorkspaceTests } from './workspace.suite';
 
 export interface HostTestResult {
@@ -21,6 +22,7 @@ export function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'greenlens-vscode-suite', mocha);
   defineEditorTests();
   defineWorkspaceTests();
+  defineRunTests();
 
   return new Promise((resolve, reject) => {
     const failed: HostTestResult['failed'] = [];
