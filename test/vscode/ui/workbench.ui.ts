@@ -142,5 +142,28 @@ export function defineUiTests(context: () => UiContext): void {
         page.locator('.markers-panel .monaco-list-row', { hasText: 'evaluate.py' }).first().waitFor({ timeout: 10_000 }),
       );
     });
+
+    it('runs a script with an energy profile from its CodeLens and reports the run', async () => {
+      const { page, workspace, shots } = ctx();
+      // Written after the scan above, so the file count there stays two.
+      fs.writeFileSync(
+        path.join(workspace, 'quick_run.py'),
+        ['import time', '', '', 'def main():', '    for epoch in range(4):', '        end = time.time() + 1', '        while time.time() < end:', '            pass', '        print(f"epoch {epoch + 1}/4", flush=True)', '', '', 'if __name__ == "__main__":', '    main()', ''].join('\n'),
+      );
+      await palette(page, 'Control+P', 'quick_run.py', 'Quick Open quick_run.py');
+      const lens = page.locator('.codelens-decoration a', { hasText: 'Run with Energy Profile' }).first();
+      await step('the "Run with Energy Profile" CodeLens', () => lens.waitFor({ state: 'visible', timeout: 30_000 }));
+      await lens.click();
+      const live = page.locator('.statusbar-item', { hasText: /\d+(\.\d+)? W · / }).first();
+      await step('live watts and energy in the status bar', () => live.waitFor({ state: 'visible', timeout: 20_000 }));
+      await page.screenshot({ path: path.join(shots, 'run-live-status-bar.png') });
+      const done = page.locator('.notification-toast', { hasText: /quick_run\.py completed/ }).first();
+      await step('the run summary notification', () => done.waitFor({ state: 'visible', timeout: 30_000 }));
+      const text = await done.innerText();
+      assert.match(text, /Wh/);
+      assert.match(text, /CO2e/);
+      assert.match(text, /estimated|measured/);
+      assert.ok(fs.existsSync(path.join(workspace, '.greenlens', 'emissions.csv')), 'the run was recorded in .greenlens/emissions.csv');
+    });
   });
 }
