@@ -6,7 +6,7 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 
-const BENCHES = ['analysis.bench.js', 'meter.bench.js'];
+const BENCHES = ['analysis.bench.js', 'meter.bench.js', 'sidebar.bench.js', 'webviewRender.bench.js'];
 const json = process.argv.includes('--json');
 const merged: Record<string, number> = {};
 let failed = false;

@@ -36,6 +36,23 @@ const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
+// The webviews run in a browser: one script per panel, and its stylesheet
+// (media/*.css with common.css inlined), all under dist/webview/.
+const webview = {
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+builds.push(
+  { ...webview, entryPoints: ['src/webview/sidebar/main.ts'], outfile: 'dist/webview/sidebar.js' },
+  { ...webview, entryPoints: ['src/webview/report/main.ts'], outfile: 'dist/webview/report.js' },
+  { ...webview, entryPoints: { sidebar: 'media/sidebar.css', report: 'media/report.css' }, outdir: 'dist/webview' },
+);
 // The real-editor test suites run inside VS Code's extension host.
 if (fs.existsSync(path.join(root, 'test/vscode/suite/index.ts'))) {
   builds.push({ ...common, entryPoints: ['test/vscode/suite/index.ts'], outfile: 'dist/test/suite.js', external: ['vscode', 'mocha'], sourcemap: true, minify: false });

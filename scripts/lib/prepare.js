@@ -59,6 +59,7 @@ const ALLOWED = [
   /^extension\/dist\/[^/]+\.wasm$/,
   /^extension\/docs\/.+/,
   /^extension\/media\/.+/,
+  /^extension\/dist\/webview\/[^/]+\.(js|css)$/,
   /^extension\/(README\.md|readme\.md)$/,
   /^extension\/(LICENSE|LICENSE\.txt|LICENSE\.md|NOTICE|NOTICE\.txt)$/,
 ];
@@ -112,6 +113,7 @@ function packagedInputs() {
   };
   walk('docs');
   walk('media');
+  walk('dist/webview');
   for (const f of fs.readdirSync(path.join(root, 'dist'))) if (f.endsWith('.wasm')) files.push(`dist/${f}`);
   return files.filter((f) => fs.existsSync(path.join(root, f))).sort();
 }

@@ -80,7 +80,7 @@ export const runCommand: Command = {
         args: commandArgs,
         cwd: io.cwd,
         historyDir,
-        file: script && path.resolve(io.cwd, script),
+        file: script && path.relative(io.cwd, path.resolve(io.cwd, script)).split(path.sep).join('/'),
         region: values.region,
         pue,
         budgetKWh,

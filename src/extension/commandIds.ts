@@ -6,4 +6,5 @@ export const COMMANDS = {
   runWithProfile: 'greenlens.runWithProfile',
   stopRun: 'greenlens.stopRun',
   openRun: 'greenlens.openRun',
+  showSidebar: 'greenlens.showSidebar',
 } as const;

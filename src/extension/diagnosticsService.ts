@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { analyzePython } from '../core/analysis/analyzer';
 import type { Tree } from '../core/analysis/pythonParser';
+import type { Facts } from '../core/analysis/facts';
 import type { Finding } from '../core/analysis/types';
 import { decodeSource, MAX_SOURCE_BYTES } from '../core/files/sourceReader';
 import { toDiagnostic } from './convert';
@@ -19,13 +20,24 @@ interface DocState {
   /** Version the current findings belong to. */
   version: number;
   findings: Finding[];
+  facts?: Facts;
+}
+
+/** What the last analysis of a file found, kept for code actions and the sidebar's suggestions. */
+export interface FileAnalysis {
+  uri: vscode.Uri;
+  findings: Finding[];
+  facts?: Facts;
 }
 
 export class DiagnosticsService implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('greenlens');
   private readonly docs = new Map<string, DocState>();
   /** Findings of files analysed by a workspace scan but not open. */
-  private readonly scanned = new Map<string, Finding[]>();
+  private readonly scanned = new Map<string, { findings: Finding[]; facts?: Facts }>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when any file's findings were (re)published. */
+  readonly onDidChangeFindings = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -47,7 +59,15 @@ export class DiagnosticsService implements vscode.Disposable {
 
   /** The findings behind the diagnostics of a document (for code actions). */
   findingsFor(uri: vscode.Uri): Finding[] {
-    return this.docs.get(uri.toString())?.findings ?? this.scanned.get(uri.toString()) ?? [];
+    return this.docs.get(uri.toString())?.findings ?? this.scanned.get(uri.toString())?.findings ?? [];
+  }
+
+  /** Every analysed file (open or scanned) with its findings and facts. */
+  allAnalyses(): FileAnalysis[] {
+    const out: FileAnalysis[] = [];
+    for (const [key, s] of this.docs) out.push({ uri: vscode.Uri.parse(key), findings: s.findings, facts: s.facts });
+    for (const [key, s] of this.scanned) if (!this.docs.has(key)) out.push({ uri: vscode.Uri.parse(key), findings: s.findings, facts: s.facts });
+    return out;
   }
 
   /**
@@ -69,8 +89,9 @@ export class DiagnosticsService implements vscode.Disposable {
     const result = await analyzePython(decoded.text, { rules: settings.rules });
     result.tree.delete();
     if (this.docs.has(key)) return { findings: this.findingsFor(uri).length }; // opened meanwhile
-    this.scanned.set(key, result.findings);
+    this.scanned.set(key, { findings: result.findings, facts: result.facts });
     this.collection.set(uri, result.findings.map((f) => toDiagnostic(f, this.docsUri)));
+    this.changed.fire();
     return { findings: result.findings.length };
   }
 
@@ -150,7 +171,9 @@ export class DiagnosticsService implements vscode.Disposable {
       state.tree = result.tree;
       state.version = version;
       state.findings = result.findings;
+      state.facts = result.facts;
       this.collection.set(doc.uri, result.findings.map((f) => toDiagnostic(f, this.docsUri)));
+      this.changed.fire();
       this.log.trace(`Analysed ${doc.uri.fsPath} in ${(performance.now() - started).toFixed(1)} ms: ${result.findings.length} findings.`);
     } catch (err) {
       // Never let an analysis failure reach the extension host; the next edit retries from scratch.
@@ -168,7 +191,7 @@ export class DiagnosticsService implements vscode.Disposable {
     state.tree?.delete();
     this.docs.delete(key);
     // The findings stay visible after closing, as they would after a workspace scan.
-    this.scanned.set(key, state.findings);
+    this.scanned.set(key, { findings: state.findings, facts: state.facts });
   }
 
   dispose(): void {
@@ -178,6 +201,7 @@ export class DiagnosticsService implements vscode.Disposable {
     }
     this.docs.clear();
     for (const d of this.disposables) d.dispose();
+    this.changed.dispose();
   }
 }
 

@@ -10,6 +10,8 @@ import { createLog, showErrorWithLog } from './log';
 import { createSettingsReader } from './settings';
 import { ProfiledRunService } from './run/profiledRunService';
 import { RunCodeLensProvider } from './run/runCodeLens';
+import { ReportPanels, REPORT_VIEW_TYPE } from './views/reportPanel';
+import { SidebarView, SIDEBAR_VIEW_ID } from './views/sidebarView';
 import { analyzeWorkspace } from './workspaceScan';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -39,8 +41,17 @@ export function activate(context: vscode.ExtensionContext): void {
       vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, runLenses),
       vscode.commands.registerCommand(COMMANDS.runWithProfile, (uri?: vscode.Uri) => runs.run(uri instanceof vscode.Uri ? uri : undefined)),
       vscode.commands.registerCommand(COMMANDS.stopRun, () => runs.stop()),
-      // Until the run report arrives, a run opens as its JSON file.
-      vscode.commands.registerCommand(COMMANDS.openRun, (uri: vscode.Uri) => vscode.window.showTextDocument(uri)),
+    );
+    const reports = new ReportPanels(context.extensionUri, log);
+    const sidebar = new SidebarView(context.extensionUri, diagnostics, runs, log);
+    context.subscriptions.push(
+      reports,
+      sidebar,
+      vscode.window.registerWebviewViewProvider(SIDEBAR_VIEW_ID, sidebar),
+      vscode.commands.registerCommand(COMMANDS.showSidebar, () => vscode.commands.executeCommand(`${SIDEBAR_VIEW_ID}.focus`)),
+      vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, reports),
+      // The sidebar and the end-of-run notification open a run as (workspace folder, run id).
+      vscode.commands.registerCommand(COMMANDS.openRun, (folder: string, runId: string) => reports.show(folder, runId)),
       // A saved pyproject.toml may change [tool.greenlens]; re-read it.
       vscode.workspace.onDidSaveTextDocument((d) => {
         if (d.uri.path.endsWith('/pyproject.toml')) diagnostics.refreshAll();

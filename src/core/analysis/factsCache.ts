@@ -3,13 +3,14 @@
  * same document, so that after a keystroke only the edited statement is
  * extracted again.
  *
- * A statement's facts depend only on its own text and on where its first
- * line starts (columns of that line); the key is therefore the text from the
- * start of that line to the end of the statement. Since top-level statements
- * begin a line (or follow a `;` that the key includes), a cached statement
- * that moved only shifts: offsets by the change in its start offset, lines by
- * the change in its first line, ids by the change in the number of calls,
- * loops and functions before it.
+ * A statement's facts depend only on its own text and on the columns of its
+ * first line; the key is therefore the statement's column and the text from
+ * the start of its first line to its end. Top-level statements usually begin
+ * a line; one that follows a `;` (or a syntax error) on the same line keeps
+ * that prefix in its key. A cached statement that moved then only shifts:
+ * offsets by the change in its start offset, lines by the change in its
+ * first line, ids by the change in the number of calls, loops and functions
+ * before it.
  *
  * Only statements without syntax errors are cached: an error can make the
  * parser read the same text differently depending on what surrounds it.

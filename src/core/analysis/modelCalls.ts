@@ -151,12 +151,26 @@ export function constructionRange(c: VisionConstruction): Range {
  */
 export function assignedNames(facts: Facts, call: CallFact): string[] {
   const names = [...call.assignedTo];
+  const chained = chainedCalls(facts);
   let current = call;
   for (let depth = 0; depth < 8; depth++) {
-    const next = facts.calls.find((c) => c.receiverCallId === current.id);
+    const next = chained.get(current.id);
     if (!next) break;
     names.push(...next.assignedTo);
     current = next;
   }
   return names;
+}
+
+const chainedCallsCache = new WeakMap<Facts, Map<number, CallFact>>();
+
+/** By call id, the first call made on that call's result (`.eval()` on `resnet152()`), indexed once per file. */
+function chainedCalls(facts: Facts): Map<number, CallFact> {
+  let map = chainedCallsCache.get(facts);
+  if (!map) {
+    map = new Map();
+    for (const c of facts.calls) if (c.receiverCallId !== undefined && !map.has(c.receiverCallId)) map.set(c.receiverCallId, c);
+    chainedCallsCache.set(facts, map);
+  }
+  return map;
 }

@@ -79,7 +79,7 @@ function chunksOf(root: Node, statements: Statement[], text: string, lines: Line
 
 /** Reuses cached statements; extracts (and caches) the others. */
 function chunksWithCache(root: Node, statements: Statement[], text: string, lines: LineIndex, atModule: boolean, cache: FactsCache): ChunkFacts[] {
-  const keys = statements.map((st) => (st.valid && atModule ? text.slice(lines.starts[lines.lineOf(st.start)], st.end) : undefined));
+  const keys = statements.map((st) => (st.valid && atModule ? statementKey(text, lines, st) : undefined));
   const hits = keys.map((key) => (key === undefined ? undefined : cache.lookup(key)));
   // The file-level pass changes the chunks it is given: the cache keeps its own copies.
   const keep = (key: string | undefined, chunk: ChunkFacts) => key !== undefined && cache.store(key, shiftChunk(chunk, NO_SHIFT));
@@ -108,6 +108,16 @@ function chunksWithCache(root: Node, statements: Statement[], text: string, line
     bases.advance(chunk);
     return chunk;
   });
+}
+
+/**
+ * What a statement's facts depend on: its text, and the text before it on its
+ * first line (columns there), with the column where it starts — two
+ * statements may share the same line text and start at different columns.
+ */
+function statementKey(text: string, lines: LineIndex, st: Statement): string {
+  const lineStart = lines.starts[lines.lineOf(st.start)];
+  return `${st.start - lineStart}:${text.slice(lineStart, st.end)}`;
 }
 
 function extract(st: Statement, text: string, lines: LineIndex, atModule: boolean, collected: CollectedNodes, from: number, to: number | undefined, bases: Bases): ChunkFacts {

@@ -203,8 +203,9 @@ export class StatementReader {
     if (IDENTIFIER.test(name)) {
       return KEYWORDS.has(name) ? undefined : { name, calleeRange, nameRange: calleeRange, dotted: name };
     }
-    // `*args.pop()` in an argument list: tree-sitter calls the splat `*args.pop` itself.
-    if (name.charCodeAt(0) === 42) return { name, calleeRange, nameRange: calleeRange };
+    // tree-sitter reads `*a.f()` as a call of the splat `*a.f` in an argument list but of `(*a).f`
+    // in a list display: only the tree knows.
+    if (name.charCodeAt(0) === 42) return undefined;
     const tail = ATTRIBUTE_TAIL.exec(name);
     if (tail) return this.attributeCallee(start, end, name, calleeRange, tail);
     // `(f)(x)`, `[f][0](x)`: some other expression, called.

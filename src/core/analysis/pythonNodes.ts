@@ -228,11 +228,12 @@ export function withItemLabel(item: Node): string | undefined {
 
 /**
  * Syntax errors in pre-order: ERROR nodes and the tokens the parser invented
- * (MISSING). Only subtrees that contain an error are entered.
+ * (MISSING). Only subtrees that contain an error are entered; an ERROR leaf
+ * for an invalid character reports no error itself, hence `isError` too.
  */
 export function syntaxErrorsIn(node: Node, out: Range[]): void {
-  if (node.type === 'ERROR' || node.isMissing) out.push(rangeOf(node));
+  if (node.isError || node.isMissing) out.push(rangeOf(node));
   for (const child of node.children) {
-    if (child && child.hasError) syntaxErrorsIn(child, out);
+    if (child && (child.hasError || child.isError)) syntaxErrorsIn(child, out);
   }
 }

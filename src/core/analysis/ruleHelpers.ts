@@ -2,7 +2,7 @@
  * Small questions rules ask of Facts, written once so every rule answers them
  * the same way.
  */
-import type { ArgFact, CallFact, Facts } from './facts';
+import type { ArgFact, AssignmentFact, CallFact, Facts } from './facts';
 import type { Range, TextEdit } from './types';
 
 /** The argument passed by keyword, or at `position` when passed positionally. */
@@ -26,6 +26,31 @@ export function hasUnpackedArguments(call: CallFact): boolean {
 export function callsNamed(facts: Facts, ...names: string[]): CallFact[] {
   const set = new Set(names);
   return facts.calls.filter((c) => set.has(c.name));
+}
+
+/** Calls and assignments inside each loop (directly or in a nested loop), by loop id, in source order. */
+export interface LoopMembers {
+  calls: CallFact[][];
+  assignments: AssignmentFact[][];
+}
+
+const loopMembersCache = new WeakMap<Facts, LoopMembers>();
+
+/**
+ * What `x.loopIds.includes(loop.id)` would select, indexed once per file:
+ * scanning every call for every loop is quadratic on long scripts.
+ */
+export function loopMembers(facts: Facts): LoopMembers {
+  let members = loopMembersCache.get(facts);
+  if (!members) {
+    const calls: CallFact[][] = facts.loops.map(() => []);
+    const assignments: AssignmentFact[][] = facts.loops.map(() => []);
+    for (const c of facts.calls) for (const id of c.loopIds) calls[id].push(c);
+    for (const a of facts.assignments) for (const id of a.loopIds) assignments[id].push(a);
+    members = { calls, assignments };
+    loopMembersCache.set(facts, members);
+  }
+  return members;
 }
 
 /** The innermost loop of a call, if any. */

@@ -153,10 +153,10 @@ function ensureHeader(file: string): boolean {
  * exclusive create stands in.
  */
 function createWithHeader(file: string): void {
-  const empty = fs.existsSync(file);
-  if (empty) {
-    // An empty file (created by hand or by a crash before the header) is ours to fill.
-    fs.appendFileSync(file, EMISSIONS_HEADER + '\n');
+  if (fs.existsSync(file)) {
+    // Another run may have created it since we looked: only a file that is still
+    // empty (created by hand, or by a crash before the header) is ours to fill.
+    if (fs.statSync(file).size === 0) fs.appendFileSync(file, EMISSIONS_HEADER + '\n');
     return;
   }
   const temp = tempName(file);

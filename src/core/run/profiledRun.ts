@@ -21,7 +21,11 @@ export interface ProfiledRunOptions {
   env?: NodeJS.ProcessEnv;
   /** The history folder (`.greenlens`) the run is recorded in. */
   historyDir: string;
-  /** The script, when the command runs one (shown in reports). */
+  /**
+   * The script, when the command runs one, relative to the project folder
+   * (`train.py`, `src/train.py`). Reports group runs by it, and it is stored as
+   * the CSV's `experiment_id` so the history says which script each row ran.
+   */
   file?: string;
   projectName?: string;
   /** `greenlens.region`: ISO country code or `provider:region`; unset → from the time zone. */
@@ -127,6 +131,7 @@ export async function startProfiledRun(options: ProfiledRunOptions): Promise<Pro
     const record = buildRunRecord({
       meter: toMeterSummary(report),
       projectName: options.projectName ?? path.basename(options.cwd),
+      experimentId: options.file,
       command: { argv: [options.command, ...options.args], cwd: options.cwd, file: options.file },
       startedAt,
       exitCode: exit.exitCode,

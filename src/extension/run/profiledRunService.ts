@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { DEFAULT_INTERVAL_MS, MIN_INTERVAL_MS } from '../../core/energy/meter';
 import type { RunRecord } from '../../core/history/runRecord';
-import { historyDir, RUNS_FOLDER } from '../../core/history/runStore';
+import { historyDir } from '../../core/history/runStore';
 import { runHeadline } from '../../core/report/runSummary';
 import { formatEnergy, formatWatts } from '../../core/report/units';
 import { RunStartError, startProfiledRun, type LiveStatus, type ProfiledRun } from '../../core/run/profiledRun';
@@ -24,8 +24,16 @@ interface ScriptRunConfig {
   cwd?: string;
 }
 
+/** A setting's value only when the user (or workspace) set it, not its default. */
+function userValue<T>(cfg: vscode.WorkspaceConfiguration, key: string): T | undefined {
+  const i = cfg.inspect<T>(key);
+  return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+}
+
 export interface RecordedRun {
   record: RunRecord;
+  /** The workspace folder the run belongs to. */
+  folder: string;
   historyDir: string;
   runFile: string;
 }
@@ -35,8 +43,8 @@ export class ProfiledRunService implements vscode.Disposable {
   private readonly recorded = new vscode.EventEmitter<RecordedRun>();
   /** Fires after each run is written to the history (the sidebar listens). */
   readonly onDidRecordRun = this.recorded.event;
-  private readonly live = new vscode.EventEmitter<LiveStatus | undefined>();
-  /** Live readings while a run goes on; undefined when it ends. */
+  private readonly live = new vscode.EventEmitter<(LiveStatus & { script: string }) | undefined>();
+  /** Live readings while a run goes on, with the script's workspace-relative path; undefined when it ends. */
   readonly onLive = this.live.event;
   private current?: { run: ProfiledRun; file: vscode.Uri };
 
@@ -85,10 +93,11 @@ export class ProfiledRunService implements vscode.Disposable {
         cwd: scriptConfig.cwd ? path.resolve(folder, scriptConfig.cwd) : folder,
         env: { ...process.env, ...(scriptConfig.env ?? {}) },
         historyDir: dir,
-        file: file.fsPath,
+        file: path.relative(folder, file.fsPath).split(path.sep).join('/'),
         projectName: path.basename(folder),
         region: cfg.get<string>('region', '').trim() || undefined,
-        pue: cfg.get<number>('pue', 1.0),
+        // Only a PUE the user set is passed, so reports can say when the default was used.
+        pue: userValue<number>(cfg, 'pue'),
         budgetKWh: cfg.get<number | null>('budget.kWh', null) ?? undefined,
         meter: {
           intervalMs: Math.max(MIN_INTERVAL_MS, cfg.get<number>('sampleIntervalMs', DEFAULT_INTERVAL_MS)),
@@ -96,7 +105,7 @@ export class ProfiledRunService implements vscode.Disposable {
           nvidiaSmiPath: cfg.get<string>('nvidiaSmiPath', '').trim() || undefined,
         },
         onOutput: (text) => terminal.write(text),
-        onLive: (status) => this.showLive(status),
+        onLive: (status) => this.showLive(status, path.relative(folder, file.fsPath).split(path.sep).join('/')),
         onBudgetExceeded: (check) => {
           void vscode.window.showWarningMessage(`GreenLens: ${check.message}`, 'Stop Run').then((c) => {
             if (c) void this.stop();
@@ -129,7 +138,7 @@ export class ProfiledRunService implements vscode.Disposable {
       const headline = runHeadline(result.record);
       terminal.finish(`GreenLens: ${result.record.status} — ${headline}. Saved to ${path.relative(folder, result.saved.csvFile)}.`);
       for (const w of [...result.record.warnings, ...result.saved.warnings]) this.log.warn(w);
-      const recorded = { record: result.record, historyDir: dir, runFile: result.saved.runFile };
+      const recorded = { record: result.record, folder, historyDir: dir, runFile: result.saved.runFile };
       this.recorded.fire(recorded);
       const region = result.record.carbon.region;
       const why = result.record.energy.components
@@ -141,7 +150,7 @@ export class ProfiledRunService implements vscode.Disposable {
           'Open Run',
         )
         .then((c) => {
-          if (c) void vscode.commands.executeCommand(COMMANDS.openRun, vscode.Uri.file(path.join(dir, RUNS_FOLDER, `${result.record.runId}.json`)));
+          if (c) void vscode.commands.executeCommand(COMMANDS.openRun, folder, result.record.runId);
         });
       return recorded;
     } catch (err) {
@@ -163,7 +172,7 @@ export class ProfiledRunService implements vscode.Disposable {
     await this.current.run.stop();
   }
 
-  private showLive(status: LiveStatus): void {
+  private showLive(status: LiveStatus, script: string): void {
     const { reading, prediction, progress } = status;
     const parts = [`$(pulse) ${formatWatts(reading.processWatts)}`, formatEnergy(reading.processEnergyKWh)];
     if (prediction) parts.push(`→ ${formatEnergy(prediction.totalKWh)}`);
@@ -175,7 +184,7 @@ export class ProfiledRunService implements vscode.Disposable {
         (prediction ? `\n\nPredicted total: ${formatEnergy(prediction.totalKWh)} (from the rate ${prediction.basis.replace(/-/g, ' ')})` : '\n\nThe predicted total appears after the first epoch.') +
         '\n\nClick to stop the run.',
     );
-    this.live.fire(status);
+    this.live.fire({ ...status, script });
   }
 
   private scriptConfig(cfg: vscode.WorkspaceConfiguration, folder: string, file: vscode.Uri): ScriptRunConfig {

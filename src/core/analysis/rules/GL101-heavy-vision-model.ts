@@ -31,7 +31,8 @@ function fixedRole(facts: Facts, c: VisionConstruction): 'feature-loss' | 'teach
     const escaped = target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     // Fine-tuning touches the head (`model.classifier[6] = …`); a loss network only reads `features`.
     const later = facts.text.slice(call.range.endIndex);
-    const uses = (attr: string) => new RegExp(`(^|[^\\w.])${escaped}\\.${attr}\\b`).test(later);
+    // The substring test first: the pattern scans the rest of the file, once per target.
+    const uses = (attr: string) => later.includes(`${target}.${attr}`) && new RegExp(`(^|[^\\w.])${escaped}\\.${attr}\\b`).test(later);
     if (uses('features') && !uses('classifier')) return 'feature-loss';
     // Keras: intermediate VGG blocks picked by name (`block4_conv2`) feed a loss or a feature model.
     const blockLayer = facts.calls.some(

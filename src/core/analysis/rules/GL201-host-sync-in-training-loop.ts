@@ -1,6 +1,6 @@
 import type { CallFact, Facts } from '../facts';
 import type { Rule, RuleReport } from '../rule';
-import { innermostLoop, usesCuda } from '../ruleHelpers';
+import { innermostLoop, loopMembers, usesCuda } from '../ruleHelpers';
 
 const SYNC_METHODS = new Set(['item', 'cpu', 'numpy', 'tolist']);
 
@@ -16,7 +16,7 @@ function isPeriodicGuard(condition: string): boolean {
 /** Receivers of `.backward()` in a loop: the loss variables printing or `float()` would read. */
 function lossNames(facts: Facts, loopId: number): Set<string> {
   const names = new Set<string>();
-  for (const c of facts.calls) {
+  for (const c of loopMembers(facts).calls[loopId]) {
     if (c.method === 'backward' && c.receiver && c.loopIds[c.loopIds.length - 1] === loopId) names.add(c.receiver);
   }
   return names;

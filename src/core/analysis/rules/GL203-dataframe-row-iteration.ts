@@ -16,9 +16,9 @@ function rowWiseKind(call: CallFact): 'iterrows' | 'itertuples' | 'apply' | unde
 }
 
 /** `next(df.iterrows())` and loops that stop at a match read only the first rows. */
-function readsFewRows(facts: Facts, call: CallFact): boolean {
+function readsFewRows(facts: Facts, call: CallFact, nextCalls: CallFact[]): boolean {
   if (SMALL_FRAME.test(call.receiver ?? '')) return true;
-  const outer = facts.calls.find((c) => c.name === 'next' && c.args[0]?.range.startIndex === call.range.startIndex);
+  const outer = nextCalls.find((c) => c.args[0]?.range.startIndex === call.range.startIndex);
   if (outer) return true;
   const loop = facts.loops.find((l) => l.iterCallId === call.id);
   return loop?.hasBreak ?? false;
@@ -50,9 +50,12 @@ export const dataframeRowIteration: Rule = {
   },
   check(facts) {
     const reports: RuleReport[] = [];
+    let nextCalls: CallFact[] | undefined;
     for (const call of facts.calls) {
       const kind = rowWiseKind(call);
-      if (!kind || readsFewRows(facts, call)) continue;
+      if (!kind) continue;
+      nextCalls ??= facts.calls.filter((c) => c.name === 'next');
+      if (readsFewRows(facts, call, nextCalls)) continue;
       reports.push({
         range: call.nameRange,
         message:

@@ -1,5 +1,6 @@
 import type { AssignmentFact, CallFact, Facts, LoopFact } from '../facts';
 import type { Rule, RuleReport } from '../rule';
+import { loopMembers } from '../ruleHelpers';
 
 /** Functions that return a new array holding a copy of all their inputs. */
 const CONCAT_FUNCTIONS = new Set([
@@ -54,16 +55,15 @@ function wordPattern(name: string): RegExp {
  * set): a list cannot stand in for it, and that use costs more than the copy.
  */
 function consumedEachIteration(facts: Facts, loop: LoopFact, target: string, growth: Set<AssignmentFact>): boolean {
-  const inside = (r: { startIndex: number }) => [...growth].some((g) => r.startIndex >= g.range.startIndex && r.startIndex < g.range.endIndex);
-  const readsWhole = (text: string) => text === target || text.startsWith(target + '[');
-  const byCall = facts.calls.some(
-    (c) => c.loopIds.includes(loop.id) && !inside(c.range) && (c.receiver === target || c.args.some((a) => readsWhole(a.text))),
-  );
+  const growthRanges = [...growth].map((g) => g.range);
+  const inside = (r: { startIndex: number }) => growthRanges.some((g) => r.startIndex >= g.startIndex && r.startIndex < g.endIndex);
+  const indexed = target + '[';
+  const readsWhole = (text: string) => text === target || text.startsWith(indexed);
+  const members = loopMembers(facts);
+  const byCall = members.calls[loop.id].some((c) => (c.receiver === target || c.args.some((a) => readsWhole(a.text))) && !inside(c.range));
   if (byCall) return true;
   const mentions = wordPattern(target);
-  return facts.assignments.some(
-    (a) => a.loopIds.includes(loop.id) && a.target !== target && !growth.has(a) && mentions.test(a.valueText),
-  );
+  return members.assignments[loop.id].some((a) => a.target !== target && !growth.has(a) && mentions.test(a.valueText));
 }
 
 function grows(call: CallFact, target: string): boolean {
@@ -113,11 +113,10 @@ export const concatInLoop: Rule = {
       const mentionsTarget = wordPattern(target);
       const reset =
         loopVariables.includes(target) ||
-        facts.assignments.some(
+        loopMembers(facts).assignments[loop.id].some(
           (a) =>
             a.target === target &&
             a.operator === '=' &&
-            a.loopIds.includes(loop.id) &&
             !growthAssignments.has(a) &&
             (a.selfReferential || !(a.guards ?? []).some((g) => mentionsTarget.test(g))),
         );

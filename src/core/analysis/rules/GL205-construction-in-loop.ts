@@ -53,6 +53,8 @@ function kindOf(facts: Facts, call: CallFact, modules: Set<string>): Kind | unde
   const n = call.name;
   if (call.method === 'from_pretrained') return ASSET_LOADER.test(call.receiver ?? '') ? 'files' : 'pretrained';
   if (!call.imported) return modules.has(n) && isTrainedModule(facts, call) ? 'model' : undefined;
+  // Every kind below is a torch, timm or Keras name: skip the patterns for everything else.
+  if (!n.startsWith('torch') && n !== 'timm.create_model' && !n.includes('keras.')) return undefined;
   if (n.startsWith('torchvision.models.') && !TORCHVISION_LOOKUP.test(n)) return loadsWeights(call, false) ? 'pretrained' : 'model';
   if (n === 'timm.create_model') return loadsWeights(call, false) ? 'pretrained' : 'model';
   if (KERAS_APPLICATION.test(n)) return loadsWeights(call, true) ? 'pretrained' : 'model';

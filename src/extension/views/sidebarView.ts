@@ -1,0 +1,170 @@
+/**
+ * The GreenLens sidebar (a webview view in its own activity-bar container):
+ * per workspace folder, the run history's totals and chart, per-script trends,
+ * findings per family and the top suggestions; live figures during a run.
+ * The full state is sent after the webview's `ready`; afterwards a new run is
+ * sent on its own (`runAppended`) instead of re-reading the history.
+ */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { historyDir, readHistory } from '../../core/history/runStore';
+import { appendRunPoint, buildFolderSummary, countFindingsByFamily, runDetailsOf, runPointOfRecord, type RunDetails } from '../../core/insights/aggregate';
+import { suggestionsFor } from '../../core/insights/suggestions';
+import type { FolderSummary, HostToSidebar, LiveRun, SidebarState, SidebarToHost } from '../../shared/protocol';
+import { COMMANDS } from '../commandIds';
+import type { DiagnosticsService } from '../diagnosticsService';
+import type { ProfiledRunService, RecordedRun } from '../run/profiledRunService';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+export const SIDEBAR_VIEW_ID = 'greenlens.sidebar';
+
+export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view?: vscode.WebviewView;
+  private ready = false;
+  private folders = new Map<string, FolderSummary>();
+  /** Status and script of runs recorded in this session (the CSV does not carry the status). */
+  private readonly details = new Map<string, RunDetails>();
+  private live?: LiveRun;
+  private findingsTimer?: NodeJS.Timeout;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly diagnostics: DiagnosticsService,
+    runs: ProfiledRunService,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      runs.onDidRecordRun((r) => this.onRunRecorded(r)),
+      runs.onLive((status) => {
+        this.live = status && {
+          script: status.script,
+          watts: status.reading.processWatts,
+          energyKWh: status.reading.processEnergyKWh,
+          predictedKWh: status.prediction?.totalKWh,
+          epoch: status.progress?.epoch,
+          totalEpochs: status.progress?.totalEpochs,
+          provenance: status.reading.provenance,
+        };
+        this.post({ type: 'live', live: this.live });
+      }),
+      // Findings change on every keystroke; the sidebar needs them only now and then.
+      diagnostics.onDidChangeFindings(() => {
+        clearTimeout(this.findingsTimer);
+        this.findingsTimer = setTimeout(() => this.refresh(false), 1000);
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.refresh(true)),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.refresh(false)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('greenlens.budget') || e.affectsConfiguration('greenlens.historyFolder')) this.refresh(true);
+      }),
+    );
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    view.webview.options = webviewOptions(this.extensionUri);
+    view.webview.html = webviewHtml(view.webview, this.extensionUri, 'sidebar', 'GreenLens');
+    view.webview.onDidReceiveMessage((m: SidebarToHost) => this.onMessage(m), undefined, this.disposables);
+    view.onDidDispose(() => {
+      this.view = undefined;
+      this.ready = false;
+    });
+  }
+
+  /** The state the webview shows, rebuilt from the history files and the current findings. */
+  buildState(reloadHistory: boolean): SidebarState {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const analyses = this.diagnostics.allAnalyses();
+    const next = new Map<string, FolderSummary>();
+    for (const folder of folders) {
+      const root = folder.uri.fsPath;
+      const inFolder = analyses.filter((a) => vscode.workspace.getWorkspaceFolder(a.uri)?.uri.fsPath === root);
+      const findingsByFamily = countFindingsByFamily(inFolder.flatMap((a) => a.findings.map((f) => f.code)));
+      const suggestions = suggestionsFor(
+        inFolder.map((a) => ({ file: path.relative(root, a.uri.fsPath).split(path.sep).join('/'), findings: a.findings, facts: a.facts })),
+        { limit: 8 },
+      );
+      const previous = this.folders.get(root);
+      if (previous && !reloadHistory) {
+        next.set(root, { ...previous, findingsByFamily, suggestions });
+        continue;
+      }
+      const dir = historyDir(root, vscode.workspace.getConfiguration('greenlens', folder.uri).get<string>('historyFolder', '.greenlens'));
+      let history;
+      try {
+        history = readHistory(dir);
+      } catch (err) {
+        this.log.error(`Could not read the history in ${dir}: ${String(err)}`);
+        history = { runs: [], warnings: [`Could not read the history in ${dir}: ${err instanceof Error ? err.message : String(err)}`] };
+      }
+      for (const w of history.warnings) this.log.warn(w);
+      next.set(root, buildFolderSummary({ name: folder.name, path: root, history, details: this.details, findingsByFamily, suggestions }));
+    }
+    this.folders = next;
+    const budget = vscode.workspace.getConfiguration('greenlens').get<number | null>('budget.kWh', null);
+    return { folders: [...next.values()], budgetKWh: budget ?? undefined, live: this.live, canRun: vscode.workspace.isTrusted };
+  }
+
+  private refresh(reloadHistory: boolean): void {
+    if (!this.view || !this.ready) return;
+    this.post({ type: 'state', state: this.buildState(reloadHistory) });
+  }
+
+  private onRunRecorded(r: RecordedRun): void {
+    const folder = r.folder;
+    this.details.set(r.record.runId, runDetailsOf(r.record, folder));
+    const summary = this.folders.get(folder);
+    if (!summary || !this.ready) {
+      this.refresh(true);
+      return;
+    }
+    const appended = appendRunPoint(summary, runPointOfRecord(r.record, folder));
+    this.post({ type: 'runAppended', folder, run: appended.run, totals: appended.totals, script: appended.script });
+  }
+
+  private async onMessage(m: SidebarToHost): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.post({ type: 'state', state: this.buildState(true) });
+        return;
+      case 'openRun':
+        await vscode.commands.executeCommand(COMMANDS.openRun, m.folder, m.runId);
+        return;
+      case 'openLocation': {
+        const uri = vscode.Uri.file(path.join(m.folder, m.file));
+        const doc = await vscode.workspace.openTextDocument(uri);
+        const pos = new vscode.Position(m.line, 0);
+        await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos) });
+        return;
+      }
+      case 'runCommand':
+        if (m.command === 'runActive') await vscode.commands.executeCommand(COMMANDS.runWithProfile);
+        else if (m.command === 'analyzeWorkspace') await vscode.commands.executeCommand(COMMANDS.analyzeWorkspace);
+        else await this.openExample();
+        return;
+    }
+  }
+
+  /** Opens a training script of the workspace: the first with an `if __name__` guard, else any. */
+  private async openExample(): Promise<void> {
+    const files = await vscode.workspace.findFiles('**/*.py', '**/{.git,node_modules,venv,.venv,__pycache__}/**', 50);
+    if (files.length === 0) {
+      void vscode.window.showInformationMessage('GreenLens found no Python file in this workspace. Open a folder with a training script.');
+      return;
+    }
+    files.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+    await vscode.window.showTextDocument(files[0]);
+  }
+
+  private post(message: HostToSidebar): void {
+    if (this.view && this.ready) void this.view.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    clearTimeout(this.findingsTimer);
+    for (const d of this.disposables) d.dispose();
+  }
+}
