@@ -1,10 +1,11 @@
 /**
  * Publishes GreenLens diagnostics for Python documents: on open, on change
  * (debounced), and when settings change. Keeps each open document's syntax
- * tree so that re-analysis after a keystroke re-parses incrementally.
+ * tree and FactsCache so that re-analysis after a keystroke re-parses
+ * incrementally and re-extracts only the top-level statements that changed.
  */
 import * as vscode from 'vscode';
-import { analyzePython } from '../core/analysis/analyzer';
+import { analyzePython, FactsCache } from '../core/analysis/analyzer';
 import type { Tree } from '../core/analysis/pythonParser';
 import type { Facts } from '../core/analysis/facts';
 import type { Finding } from '../core/analysis/types';
@@ -16,6 +17,8 @@ const DEBOUNCE_MS = 300;
 
 interface DocState {
   tree?: Tree;
+  /** Facts of the document's unchanged statements, dropped with the state when the document closes. */
+  cache: FactsCache;
   timer?: NodeJS.Timeout;
   /** Version the current findings belong to. */
   version: number;
@@ -132,7 +135,7 @@ export class DiagnosticsService implements vscode.Disposable {
   private schedule(doc: vscode.TextDocument, delay: number): void {
     if (!this.isPython(doc)) return;
     const key = doc.uri.toString();
-    const state = this.docs.get(key) ?? { version: -1, findings: [] };
+    const state = this.docs.get(key) ?? { version: -1, findings: [], cache: new FactsCache() };
     this.docs.set(key, state);
     this.scanned.delete(key);
     clearTimeout(state.timer);
@@ -161,7 +164,7 @@ export class DiagnosticsService implements vscode.Disposable {
       const result = await analyzePython(text, {
         rules: settings.rules,
         onRuleError: (code, err) => this.log.error(`Rule ${code} failed on ${doc.uri.fsPath}: ${String(err)}`),
-      }, state.tree);
+      }, state.tree, state.cache);
       // A newer edit may have arrived while we worked; its own run will publish.
       if (doc.isClosed || doc.version !== version || this.docs.get(doc.uri.toString()) !== state) {
         result.tree.delete();
@@ -179,6 +182,7 @@ export class DiagnosticsService implements vscode.Disposable {
       // Never let an analysis failure reach the extension host; the next edit retries from scratch.
       state.tree?.delete();
       state.tree = undefined;
+      state.cache.clear();
       this.log.error(`Analysis of ${doc.uri.fsPath} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
   }
@@ -189,6 +193,7 @@ export class DiagnosticsService implements vscode.Disposable {
     if (!state) return;
     clearTimeout(state.timer);
     state.tree?.delete();
+    state.cache.clear();
     this.docs.delete(key);
     // The findings stay visible after closing, as they would after a workspace scan.
     this.scanned.set(key, { findings: state.findings, facts: state.facts });
@@ -198,6 +203,7 @@ export class DiagnosticsService implements vscode.Disposable {
     for (const s of this.docs.values()) {
       clearTimeout(s.timer);
       s.tree?.delete();
+      s.cache.clear();
     }
     this.docs.clear();
     for (const d of this.disposables) d.dispose();

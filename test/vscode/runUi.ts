@@ -6,6 +6,7 @@ import { launchBrowser, type Browser } from './harness/browser';
 import { startCodeServer, type CodeServer } from './harness/codeServer';
 import { copyFixture, harnessPaths } from './harness/paths';
 import type { StageResult } from './runHost';
+import { defineCarbonUiTests } from './ui/carbon.ui';
 import { defineUiTests, type UiContext } from './ui/workbench.ui';
 
 export async function runUiTests(opts: { vsix: string; log?: (s: string) => void }): Promise<StageResult> {
@@ -35,10 +36,12 @@ export async function runUiTests(opts: { vsix: string; log?: (s: string) => void
     await browser?.close();
     await server?.stop();
   });
-  defineUiTests(() => {
+  const context = () => {
     if (!ctx) throw new Error('the workbench never loaded');
     return ctx;
-  });
+  };
+  defineUiTests(context);
+  defineCarbonUiTests(context);
 
   const failures: string[] = [];
   const stats = await new Promise<Mocha.Stats>((resolve) => {

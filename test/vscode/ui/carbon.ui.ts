@@ -1,0 +1,141 @@
+/**
+ * The GreenLens sidebar and run report in the real workbench: a seeded
+ * `.greenlens/` history shows its totals, a new profiled run arrives in the
+ * open sidebar, the report panel opens with its chart drawn and the numbers of
+ * the run file; screenshots in a light and a dark theme.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Page } from 'playwright-core';
+import { buildRunRecord } from '../../../src/core/history/runRecord';
+import { appendRun } from '../../../src/core/history/runStore';
+import { step } from '../harness/steps';
+import type { UiContext } from './workbench.ui';
+
+/** Seeds `n` runs of train.py with known energies (1…n Wh) into the workspace's history. */
+export function seedHistory(workspace: string, n: number): { totalKWh: number } {
+  let totalKWh = 0;
+  for (let i = 1; i <= n; i++) {
+    const kWh = i / 1000;
+    totalKWh += kWh;
+    const record = buildRunRecord({
+      meter: {
+        durationS: 60 * i,
+        components: [{ component: 'cpu', energyKWh: kWh, powerW: (kWh * 3.6e6) / (60 * i), provenance: 'estimated', source: 'seeded by the UI test', machineEnergyKWh: kWh * 2 }],
+        timeline: Array.from({ length: 10 }, (_, k) => ({ tS: k * 6 * i, cpuW: 20 + k })),
+        warnings: [],
+      },
+      projectName: 'workspace',
+      experimentId: 'train.py',
+      command: { argv: ['python3', 'train.py'], cwd: workspace, file: 'train.py' },
+      startedAt: new Date(Date.now() - (n - i + 1) * 3600_000),
+      exitCode: 0,
+      carbon: { region: 'FR' },
+    });
+    appendRun(path.join(workspace, '.greenlens'), record);
+  }
+  return { totalKWh };
+}
+
+async function palette(page: Page, text: string): Promise<void> {
+  // Keys typed while a webview has focus stay in its iframe: give the workbench focus first.
+  await page.locator('.monaco-workbench .part.editor .tabs-container .tab.active').first().click();
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 15_000 });
+  await page.locator('.quick-input-widget input').pressSequentially(text, { delay: 10 });
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 15_000 });
+  await page.waitForTimeout(200);
+  await page.keyboard.press('Enter');
+}
+
+/** The innermost document of the webview that contains `text`. */
+async function frameWith(page: Page, text: string | RegExp, what: string, timeout = 30_000) {
+  return step(what, async () => {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      // Only webview documents: the workbench itself also lists the file names.
+      for (const frame of page.frames().filter((f) => f !== page.mainFrame() && f.url().includes('webview'))) {
+        const body = await frame.locator('body').innerText({ timeout: 500 }).catch(() => '');
+        if (typeof text === 'string' ? body.includes(text) : text.test(body)) return frame;
+      }
+      if (Date.now() > deadline) throw new Error(`no webview frame shows ${String(text)}`);
+      await page.waitForTimeout(250);
+    }
+  });
+}
+
+export function defineCarbonUiTests(ctx: () => UiContext): void {
+  describe('GreenLens sidebar and run report', function () {
+    let shot = 0;
+    afterEach(async function () {
+      const { page, shots } = ctx();
+      const name = `carbon-${String(++shot).padStart(2, '0')}-${this.currentTest!.title.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 50)}`;
+      await page.screenshot({ path: path.join(shots, `${name}${this.currentTest!.state === 'failed' ? '-FAILED' : ''}.png`) }).catch(() => undefined);
+    });
+
+    it('shows the totals of a seeded .greenlens/ history in the sidebar', async () => {
+      const { page, workspace } = ctx();
+      const before = fs.existsSync(path.join(workspace, '.greenlens', 'emissions.csv'))
+        ? fs.readFileSync(path.join(workspace, '.greenlens', 'emissions.csv'), 'utf8').trim().split('\n').length - 1
+        : 0;
+      seedHistory(workspace, 4);
+      await palette(page, 'GreenLens: Show Carbon Sidebar');
+      const frame = await frameWith(page, 'train.py', 'the sidebar webview listing train.py');
+      const text = await frame.locator('body').innerText();
+      assert.match(text, new RegExp(`\\b${before + 4}\\s*runs\\b`), `the sidebar counts ${before + 4} runs: ${text.slice(0, 400)}`);
+      await step('the emissions chart to be drawn', () => frame.locator('canvas').first().waitFor({ state: 'visible', timeout: 10_000 }));
+    });
+
+    it('adds a new profiled run to the open sidebar', async () => {
+      const { page, workspace } = ctx();
+      const rows = () => fs.readFileSync(path.join(workspace, '.greenlens', 'emissions.csv'), 'utf8').trim().split('\n').length - 1;
+      const before = rows();
+      await palette(page, 'View: Focus Active Editor Group');
+      await palette(page, 'GreenLens: Run with Energy Profile');
+      await step('the run to be recorded', async () => {
+        const deadline = Date.now() + 40_000;
+        while (rows() <= before) {
+          if (Date.now() > deadline) throw new Error('no new row in emissions.csv');
+          await page.waitForTimeout(250);
+        }
+      });
+      await frameWith(page, new RegExp(`\\b${before + 1}\\s*runs\\b`), `the sidebar to count ${before + 1} runs`);
+    });
+
+    it('opens the report of the best train.py run with its chart and the numbers of its run file', async () => {
+      const { page, workspace } = ctx();
+      const sidebar = await frameWith(page, 'train.py', 'the sidebar');
+      await step('click the train.py script row', () => sidebar.getByRole('button', { name: /^train\.py: last run/ }).first().click());
+      const report = await frameWith(page, 'Run report: train.py', 'the run report panel');
+      await step('the power timeline to be drawn', () => report.locator('canvas').first().waitFor({ state: 'visible', timeout: 10_000 }));
+      const runs = fs.readdirSync(path.join(workspace, '.greenlens', 'runs')).map((f) => JSON.parse(fs.readFileSync(path.join(workspace, '.greenlens', 'runs', f), 'utf8')));
+      const last = runs.filter((r) => r.command.file === 'train.py').sort((a, b) => a.endedAt.localeCompare(b.endedAt)).pop();
+      const text = await report.locator('body').innerText();
+      assert.ok(text.includes(last.runId.slice(0, 8)) || text.includes('4 Wh') || text.includes('4.00 Wh'), `the report of the last train.py run (4 Wh): ${text.slice(0, 600)}`);
+      assert.match(text, /estimated/);
+      assert.match(text, /France/);
+      for (const format of ['Markdown', 'CSV', 'JSON']) {
+        assert.strictEqual(await report.getByRole('button', { name: `Export the report as ${format}` }).count(), 1, `an ${format} export button`);
+      }
+    });
+
+    it('shows the sidebar and report in a dark theme', async () => {
+      const { page, workspace, shots } = ctx();
+      // A workspace setting, which VS Code applies as soon as the file changes.
+      const vscodeDir = path.join(workspace, '.vscode');
+      const settingsFile = path.join(vscodeDir, 'settings.json');
+      fs.mkdirSync(vscodeDir, { recursive: true });
+      const settings = fs.existsSync(settingsFile) ? JSON.parse(fs.readFileSync(settingsFile, 'utf8')) : {};
+      fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': 'Default Dark Modern' }, null, 2));
+      await step('the workbench to turn dark', () => page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 15_000 }));
+      await page.waitForTimeout(1000);
+      await page.screenshot({ path: path.join(shots, 'carbon-dark-report.png') });
+      const sidebar = await frameWith(page, 'train.py', 'the sidebar in the dark theme');
+      // The webview follows the theme: its text colour comes from VS Code's variables.
+      const color = await sidebar.locator('body').evaluate((b) => getComputedStyle(b).color);
+      const [r, g, b] = (color.match(/\d+/g) ?? []).map(Number);
+      assert.ok(r + g + b > 382, `light text on the dark theme, got ${color}`);
+    });
+  });
+}
