@@ -75,11 +75,12 @@ export async function startProfiledRun(options: ProfiledRunOptions): Promise<Pro
   let progress: Progress | undefined;
   let prediction: Prediction | undefined;
   let budgetWarned = false;
-  let meterRef: Awaited<ReturnType<typeof startMeter>> | undefined;
+  // Output can arrive before the meter has started; progress seen then waits for the next line.
+  const metering: { meter?: Awaited<ReturnType<typeof startMeter>> } = {};
 
   const observe = () => {
-    if (!meterRef || progress?.completedFraction === undefined) return;
-    const reading = meterRef.current();
+    if (!metering.meter || progress?.completedFraction === undefined) return;
+    const reading = metering.meter.current();
     prediction =
       predictor.observe({
         // The record counts the run's own processes (tracking mode `process`), so the prediction does too.
@@ -117,7 +118,7 @@ export async function startProfiledRun(options: ProfiledRunOptions): Promise<Pro
   }
 
   const meter = await startMeter({ ...options.meter, pid: child.pid, log });
-  meterRef = meter;
+  metering.meter = meter;
   const liveTimer = setInterval(() => {
     observe();
     options.onLive?.({ reading: meter.current(), progress, prediction });

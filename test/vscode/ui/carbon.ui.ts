@@ -133,7 +133,8 @@ export function defineCarbonUiTests(ctx: () => UiContext): void {
       await page.screenshot({ path: path.join(shots, 'carbon-dark-report.png') });
       const sidebar = await frameWith(page, 'train.py', 'the sidebar in the dark theme');
       // The webview follows the theme: its text colour comes from VS Code's variables.
-      const color = await sidebar.locator('body').evaluate((b) => getComputedStyle(b).color);
+      // Runs in the page, where getComputedStyle exists (this file compiles without the DOM library).
+      const color = await sidebar.locator('body').evaluate((b) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(b).color);
       const [r, g, b] = (color.match(/\d+/g) ?? []).map(Number);
       assert.ok(r + g + b > 382, `light text on the dark theme, got ${color}`);
     });
