@@ -103,4 +103,26 @@ describe('Python facts', () => {
     assert.strictEqual(f.calls.length, 0);
     assert.strictEqual(f.comments.length, 1);
   });
+
+  it('reads an assignment whose target the parser had to invent (MISSING)', async () => {
+    const f = await facts('def f():\n    =?charset*x\n');
+    assert.deepStrictEqual(
+      f.assignments.map((a) => [a.target, a.valueText, a.selfReferential]),
+      [['', 'charset*x', false]],
+    );
+  });
+
+  it('reads calls in f-string placeholders and splats the way the parser groups them', async () => {
+    const f = await facts(
+      ['print(f"{loss.item():.4f} {d[\'(\']}")', 'xs = [*ts.static_order()]', 'f(*sys.argv.copy())', 'print("=", p.impl(), *sys.version.split())'].join('\n'),
+    );
+    const byText = (t: string) => f.calls.find((c) => f.text.slice(c.range.startIndex, c.range.endIndex) === t)!;
+    assert.strictEqual(byText('loss.item()').method, 'item');
+    // The grammar is ambiguous about splats: `[*ts.static_order()]` is a call of `(*ts).static_order`,
+    // `f(*sys.argv.copy())` splats a call, and after other arguments `*sys.version.split()` calls `*sys.version.split`.
+    assert.strictEqual(byText('*ts.static_order()').method, 'static_order');
+    assert.deepStrictEqual(byText('f(*sys.argv.copy())').args.map((a) => a.splat), ['*']);
+    assert.strictEqual(byText('*sys.version.split()').method, undefined);
+    assert.deepStrictEqual(byText('print("=", p.impl(), *sys.version.split())').args.map((a) => a.splat), [undefined, undefined, undefined]);
+  });
 });

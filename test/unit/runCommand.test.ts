@@ -128,6 +128,23 @@ describe('greenlens run', function () {
     assert.match(r.stderr, /at least 100 ms/);
   });
 
+  it('warns once when the predicted total exceeds the budget', async () => {
+    const checks: string[] = [];
+    const run = await startProfiledRun({
+      command: process.execPath,
+      args: ['-e', 'let i = 0; const t = setInterval(() => { console.log(`epoch ${++i}/8`); let x = 0; for (let k = 0; k < 3e7; k++) x += k; if (i === 8) clearInterval(t); }, 150);'],
+      cwd: dir,
+      historyDir: path.join(dir, '.greenlens'),
+      budgetKWh: 1e-9,
+      meter: { intervalMs: 100, gpu: false },
+      onBudgetExceeded: (check) => checks.push(check.message),
+    });
+    const result = await run.done;
+    assert.strictEqual(checks.length, 1, 'one warning, not one per epoch');
+    assert.match(checks[0], /budget/i);
+    assert.ok(result.record.progress?.predictedTotalKWh! > 1e-9);
+  });
+
   it('records a stopped run as cancelled with what was measured', async () => {
     const history = path.join(dir, '.greenlens');
     const run = await startProfiledRun({

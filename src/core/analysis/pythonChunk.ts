@@ -556,7 +556,8 @@ function contextsOf(scopes: Scope[]): string[] {
  * building a RegExp per assignment.
  */
 export function mentions(text: string, name: string): boolean {
-  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+  // `at < text.length` ends the loop for an empty name (a MISSING target), which indexOf finds at every offset.
+  for (let at = text.indexOf(name); at >= 0; at = at < text.length ? text.indexOf(name, at + 1) : -1) {
     const before = at > 0 ? text.charCodeAt(at - 1) : -1;
     const after = at + name.length < text.length ? text.charCodeAt(at + name.length) : -1;
     if (!isWordChar(before) && before !== 46 && !isWordChar(after)) return true;

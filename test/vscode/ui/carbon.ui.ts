@@ -138,5 +138,14 @@ export function defineCarbonUiTests(ctx: () => UiContext): void {
       const [r, g, b] = (color.match(/\d+/g) ?? []).map(Number);
       assert.ok(r + g + b > 382, `light text on the dark theme, got ${color}`);
     });
+
+    it('restores the open run report after the window reloads', async () => {
+      const { page } = ctx();
+      // Reloading the page reloads the VS Code window: panels come back through their serializer.
+      await page.reload();
+      await step('the workbench after the reload', () => page.locator('.monaco-workbench').waitFor({ timeout: 60_000 }));
+      const report = await frameWith(page, 'Run report: train.py', 'the restored run report', 60_000);
+      await step('its power timeline drawn again', () => report.locator('canvas').first().waitFor({ state: 'visible', timeout: 10_000 }));
+    });
   });
 }
