@@ -112,6 +112,12 @@ describe('Python facts', () => {
     );
   });
 
+  it('reads a one-quote string that runs over lines the way the parser does', async () => {
+    // tree-sitter accepts it without an error and reads `# c` inside it as a comment.
+    const f = await facts('x = "\n\n# c\n#  "\n');
+    assert.deepStrictEqual(f.stringLiterals, ['\n#  ']);
+  });
+
   it('reads calls in f-string placeholders and splats the way the parser groups them', async () => {
     const f = await facts(
       ['print(f"{loss.item():.4f} {d[\'(\']}")', 'xs = [*ts.static_order()]', 'f(*sys.argv.copy())', 'print("=", p.impl(), *sys.version.split())'].join('\n'),

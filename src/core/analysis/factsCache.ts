@@ -43,7 +43,11 @@ export class FactsCache {
     return entry.chunk;
   }
 
-  /** Stores facts that nobody else holds (the cache's copy stays as extracted). */
+  /**
+   * Stores a statement's facts as extracted. The caller hands the file-level
+   * pass a different copy (see shiftChunk). Past `maxEntries`, the oldest
+   * stored statements go first.
+   */
   store(key: string, chunk: ChunkFacts): void {
     this.entries.delete(key);
     this.entries.set(key, { chunk, run: this.run });
@@ -71,102 +75,151 @@ export interface Shift {
 }
 
 /**
- * A deep copy of a chunk, moved by `d`. The copy shares nothing mutable with
- * the original, so the file-level pass may resolve names and mark training in
- * it while the cached original stays as extracted.
+ * A copy of a chunk, moved by `d`, for one analysis. The facts the file-level
+ * pass changes (calls and their arguments, loops, functions, assignments) are
+ * always new objects, so the cached original stays as extracted. What no one
+ * changes after extraction — ranges, lists of names, comments, imports — is
+ * shared with the original when it did not move (Facts are read-only to
+ * rules), which keeps re-analysis after a keystroke cheap. Objects are rebuilt
+ * field by field, in the order (and with the optional fields) the extractor
+ * creates them: the copy is indistinguishable from a fresh extraction, and V8
+ * keeps one shape per kind of fact.
  */
 export function shiftChunk(c: ChunkFacts, d: Shift): ChunkFacts {
-  const range = (r: Range): Range => ({
-    start: { line: r.start.line + d.line, column: r.start.column },
-    end: { line: r.end.line + d.line, column: r.end.column },
-    startIndex: r.startIndex + d.index,
-    endIndex: r.endIndex + d.index,
-  });
-  const loopId = (id: number | undefined) => (id === undefined ? undefined : id + d.loop);
-  const functionId = (id: number | undefined) => (id === undefined ? undefined : id + d.function);
-
-  const assignmentCopies = new Map<AssignmentFact, AssignmentFact>();
-  const assignments = c.assignments.map((a) => {
-    const copy: AssignmentFact = {
-      ...a,
-      range: range(a.range),
-      functionId: functionId(a.functionId),
-      loopIds: a.loopIds.map((id) => id + d.loop),
-    };
-    if (a.guards) copy.guards = [...a.guards];
-    assignmentCopies.set(a, copy);
-    return copy;
-  });
-
-  const loops = c.loops.map((l): LoopFact => {
-    const copy: LoopFact = {
-      ...l,
-      id: l.id + d.loop,
-      range: range(l.range),
-      headerRange: range(l.headerRange),
-      parentLoopId: loopId(l.parentLoopId),
-      functionId: functionId(l.functionId),
-      subscripts: l.subscripts.map((s) => ({ ...s, range: range(s.range) })),
-      // The loop's own assignments are the same objects as the chunk's.
-      assignments: l.assignments.map((a) => assignmentCopies.get(a)!),
-    };
-    if (l.iterCallId !== undefined) copy.iterCallId = l.iterCallId + d.call;
-    return copy;
-  });
-
-  const functions = c.functions.map(
-    (f): FunctionFact => ({
-      ...f,
-      id: f.id + d.function,
-      params: [...f.params],
-      decorators: [...f.decorators],
-      range: range(f.range),
-      nameRange: range(f.nameRange),
-      parentFunctionId: functionId(f.parentFunctionId),
-    }),
-  );
-
-  const calls = c.calls.map((raw): RawCall => {
-    const args = raw.args.map((a) => {
-      const fact: ArgFact = { ...a.fact, range: range(a.fact.range) };
-      if (a.fact.elements) fact.elements = [...a.fact.elements];
-      return { ...a, fact };
-    });
-    const f = raw.fact;
-    const fact: CallFact = {
-      ...f,
-      id: f.id + d.call,
-      args: args.map((a) => a.fact),
-      range: range(f.range),
-      calleeRange: range(f.calleeRange),
-      nameRange: range(f.nameRange),
-      loopIds: f.loopIds.map((id) => id + d.loop),
-      functionId: functionId(f.functionId),
-      contexts: [...f.contexts],
-      guards: [...f.guards],
-      assignedTo: [...f.assignedTo],
-    };
-    if (f.receiverCallId !== undefined) fact.receiverCallId = f.receiverCallId + d.call;
-    return { ...raw, fact, args, contextsRaw: [...raw.contextsRaw] };
-  });
-
+  const s = new Shifter(d);
+  const assignments = c.assignments.map((a) => s.assignment(a));
+  const copies = new Map<AssignmentFact, AssignmentFact>();
+  c.assignments.forEach((a, k) => copies.set(a, assignments[k]));
   return {
-    ...c,
     startIndex: c.startIndex + d.index,
     startLine: c.startLine + d.line,
     callBase: c.callBase + d.call,
     loopBase: c.loopBase + d.loop,
     functionBase: c.functionBase + d.function,
-    imports: c.imports.map((i) => ({ ...i, range: range(i.range) })),
-    calls,
-    loops,
-    functions,
+    imports: s.moved ? c.imports.map((i) => ({ qualified: i.qualified, local: i.local, range: s.range(i.range) })) : c.imports,
+    calls: c.calls.map((raw) => s.call(raw)),
+    loops: c.loops.map((l) => s.loop(l, copies)),
+    functions: c.functions.map((f) => s.function(f)),
     assignments,
-    comments: c.comments.map((x) => ({ ...x, range: range(x.range) })),
-    syntaxErrors: c.syntaxErrors.map(range),
-    stringLiterals: [...c.stringLiterals],
-    localDefinitions: [...c.localDefinitions],
-    moduleAssignments: c.moduleAssignments.map((m) => ({ ...m })),
+    comments: s.moved ? c.comments.map((x) => ({ text: x.text, range: s.range(x.range), ownLine: x.ownLine })) : c.comments,
+    syntaxErrors: s.moved ? c.syntaxErrors.map((r) => s.range(r)) : c.syntaxErrors,
+    stringLiterals: c.stringLiterals,
+    localDefinitions: c.localDefinitions,
+    moduleAssignments: c.moduleAssignments,
     importEnd: c.importEnd === undefined ? undefined : c.importEnd + d.index,
+    endsImports: c.endsImports,
   };
+}
+
+/** Copies facts moved by a Shift. */
+class Shifter {
+  /** Offsets or lines changed: ranges need new objects. */
+  readonly moved: boolean;
+
+  constructor(private readonly d: Shift) {
+    this.moved = d.index !== 0 || d.line !== 0;
+  }
+
+  range(r: Range): Range {
+    const { index, line } = this.d;
+    if (line === 0) return index === 0 ? r : { start: r.start, end: r.end, startIndex: r.startIndex + index, endIndex: r.endIndex + index };
+    return {
+      start: { line: r.start.line + line, column: r.start.column },
+      end: { line: r.end.line + line, column: r.end.column },
+      startIndex: r.startIndex + index,
+      endIndex: r.endIndex + index,
+    };
+  }
+
+  private loopIds(ids: number[]): number[] {
+    return this.d.loop === 0 ? ids : ids.map((id) => id + this.d.loop);
+  }
+
+  private functionId(id: number | undefined): number | undefined {
+    return id === undefined ? undefined : id + this.d.function;
+  }
+
+  call(raw: RawCall): RawCall {
+    const f = raw.fact;
+    const args = raw.args.map((a) => ({ fact: this.arg(a.fact), dotted: a.dotted, identifier: a.identifier }));
+    const fact: CallFact = {
+      id: f.id + this.d.call,
+      name: f.name,
+      imported: f.imported,
+      method: f.method,
+      receiver: f.receiver,
+      args: args.map((a) => a.fact),
+      range: this.range(f.range),
+      calleeRange: this.range(f.calleeRange),
+      nameRange: this.range(f.nameRange),
+      loopIds: this.loopIds(f.loopIds),
+      functionId: this.functionId(f.functionId),
+      contexts: f.contexts,
+      guards: f.guards,
+      assignedTo: f.assignedTo,
+      resultAttribute: f.resultAttribute,
+    };
+    if ('receiverCallId' in f) fact.receiverCallId = f.receiverCallId === undefined ? undefined : f.receiverCallId + this.d.call;
+    if ('resultCalled' in f) fact.resultCalled = f.resultCalled;
+    return { fact, dotted: raw.dotted, args, contextsRaw: raw.contextsRaw };
+  }
+
+  private arg(a: ArgFact): ArgFact {
+    const copy: ArgFact = { keyword: a.keyword, splat: a.splat, text: a.text, range: this.range(a.range), literal: a.literal, hasLiteral: a.hasLiteral };
+    if (a.elements) copy.elements = a.elements;
+    return copy;
+  }
+
+  assignment(a: AssignmentFact): AssignmentFact {
+    const copy: AssignmentFact = {
+      target: a.target,
+      operator: a.operator,
+      valueText: a.valueText,
+      literal: a.literal,
+      hasLiteral: a.hasLiteral,
+      selfReferential: a.selfReferential,
+      valueHasCall: a.valueHasCall,
+      range: this.range(a.range),
+      functionId: this.functionId(a.functionId),
+      loopIds: this.loopIds(a.loopIds),
+      guards: a.guards,
+    };
+    return copy;
+  }
+
+  loop(l: LoopFact, assignments: Map<AssignmentFact, AssignmentFact>): LoopFact {
+    const copy: LoopFact = {
+      id: l.id + this.d.loop,
+      kind: l.kind,
+      range: this.range(l.range),
+      headerRange: this.range(l.headerRange),
+      parentLoopId: l.parentLoopId === undefined ? undefined : l.parentLoopId + this.d.loop,
+      functionId: this.functionId(l.functionId),
+      target: l.target,
+      iterText: l.iterText,
+      literalCount: l.literalCount,
+      hasBreak: l.hasBreak,
+      subscripts: this.moved ? l.subscripts.map((x) => ({ object: x.object, index: x.index, inArithmetic: x.inArithmetic, inCall: x.inCall, range: this.range(x.range) })) : l.subscripts,
+      // The loop's own assignments are the same objects as the chunk's.
+      assignments: l.assignments.map((a) => assignments.get(a)!),
+      trains: l.trains,
+      containsTraining: l.containsTraining,
+    };
+    if ('iterCallId' in l) copy.iterCallId = l.iterCallId === undefined ? undefined : l.iterCallId + this.d.call;
+    return copy;
+  }
+
+  function(f: FunctionFact): FunctionFact {
+    return {
+      id: f.id + this.d.function,
+      name: f.name,
+      qualifiedName: f.qualifiedName,
+      params: f.params,
+      decorators: f.decorators,
+      range: this.range(f.range),
+      nameRange: this.range(f.nameRange),
+      parentFunctionId: this.functionId(f.parentFunctionId),
+      trains: f.trains,
+    };
+  }
 }

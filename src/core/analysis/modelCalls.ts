@@ -6,7 +6,7 @@
  * from scratch) so both rules agree on what a model construction is.
  */
 import type { ArgFact, CallFact, Facts } from './facts';
-import { argument, hasUnpackedArguments, pointRange } from './ruleHelpers';
+import { argument, callGroups, hasUnpackedArguments, pointRange } from './ruleHelpers';
 import type { Range } from './types';
 import { visionModel } from '../knowledge/modelReader';
 import type { VisionLibrary, VisionModel } from '../knowledge/models';
@@ -36,6 +36,29 @@ const NOT_BUILDERS = new Set(['get_model', 'get_weight', 'get_model_weights', 'g
 
 function stringLiteral(arg: ArgFact | undefined): string | undefined {
   return arg && typeof arg.literal === 'string' ? arg.literal : undefined;
+}
+
+/** Whether a qualified name can be a vision model construction at all (the arguments decide the rest). */
+export function mayConstructVision(name: string): boolean {
+  return (
+    name === 'torchvision.models.get_model' ||
+    name === 'torch.hub.load' ||
+    name === 'timm.create_model' ||
+    name === 'timm.models.create_model' ||
+    TORCHVISION_BUILDER.test(name) ||
+    KERAS_APPLICATION.test(name)
+  );
+}
+
+/**
+ * The imported calls that may construct a vision model, in source order:
+ * tested once per distinct name rather than once per call.
+ */
+export function visionCandidates(facts: Facts): CallFact[] {
+  return callGroups(facts)
+    .filter((g) => g.imported && mayConstructVision(g.name))
+    .flatMap((g) => g.calls)
+    .sort((a, b) => a.id - b.id);
 }
 
 /** The vision model a call constructs, or undefined when it is not one (or not imported library code). */

@@ -13,22 +13,23 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { AssignmentFact, CallFact, CommentFact, FunctionFact, ImportFact, Literal, LoopFact, SubscriptFact } from './facts';
-import { StatementReader, type AssignmentShape, type CallShape } from './pythonLexical';
+import { StatementReader } from './pythonLexical';
 import {
-  argFromNode,
+  assignmentFromNode,
+  callFromNode,
   decoratorNames,
-  dottedText,
-  importFacts,
+  functionFromNode,
   literalCountOf,
-  literalOf,
-  parameterNames,
-  rangeOf,
+  importFacts,
+  loopHeaderFromNode,
   stringValue,
+  subscriptFromNode,
   syntaxErrorsIn,
-  targetsOf,
   withItemLabel,
   type RawArg,
 } from './pythonNodes';
+import { ScopeList, type Region } from './pythonScopes';
+import { spanKey, type LoopHeader } from './pythonShapes';
 import { CollectedNodes, K, type LineIndex } from './pythonSyntax';
 import type { Range } from './types';
 
@@ -92,30 +93,19 @@ export interface ChunkInput {
   functionBase: number;
 }
 
-interface Scope {
-  kind: 'function' | 'loop' | 'with' | 'guard';
-  id?: number;
-  /** Qualified context names for `with` and decorators, the condition text for guards. */
-  labels?: string[];
-}
-
-/** A scope over [start, end), owned by an enclosing node (a loop's body, an `if`'s branch). */
-interface Region {
-  start: number;
-  end: number;
-  scope: Scope;
-}
-
-/** A collected node whose subtree the walk is inside. */
-interface Open {
-  start: number;
-  end: number;
-  kind: number;
-  node: Node;
-  region?: Region;
-  loop?: LoopFact;
+/** A collected node whose subtree the walk is inside. All fields are set up front so V8 keeps one shape. */
+class Open {
+  region: Region | undefined = undefined;
+  loop: LoopFact | undefined = undefined;
   /** Name of a class, read when a method needs it. */
-  className?: string | null;
+  className: string | null | undefined = undefined;
+
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly kind: number,
+    readonly node: Node,
+  ) {}
 }
 
 const ARITHMETIC = new Set<number>([K.binaryOperator, K.augmentedAssignment, K.unaryOperator]);
@@ -133,13 +123,17 @@ class ChunkWalker {
   private readonly stack: Open[] = [];
   /** Decorators of a decorated function, waiting for the function node that follows. */
   private readonly decoratorStack: string[][] = [];
-  /** `start:end` of a call on an assignment's right side → the assigned names. */
-  private readonly assignTargets = new Map<string, string[]>();
-  private readonly callByKey = new Map<string, number>();
-  private readonly calledResults = new Set<string>();
-  private readonly receiverKeys: (string | undefined)[] = [];
-  private readonly iterCalls: { loop: LoopFact; key: string }[] = [];
+  /** Calls on an assignment's right side (by span key) → the assigned names. */
+  private readonly assignTargets = new Map<number, string[]>();
+  private readonly callByKey = new Map<number, number>();
+  private readonly calledResults = new Set<number>();
+  private readonly receiverKeys: (number | undefined)[] = [];
+  private readonly iterCalls: { loop: LoopFact; key: number }[] = [];
   private readonly withLabels = new Map<number, string | undefined>();
+  /** `for i in range(…)` loops whose count depends on the call's arguments. */
+  private readonly rangeCounts: { loop: LoopFact; start: number; end: number }[] = [];
+  /** Refilled by scopesAt for each node: every caller reads it before asking again. */
+  private readonly scopes = new ScopeList();
 
   constructor(private readonly input: ChunkInput) {
     const { root, lines } = input;
@@ -184,7 +178,7 @@ class ChunkWalker {
     const node = collected.nodes[i];
     const stack = this.stack;
     while (stack.length > 0 && !encloses(stack[stack.length - 1], start, end)) stack.pop();
-    const open: Open = { start, end, kind, node };
+    const open = new Open(start, end, kind, node);
     switch (kind) {
       case K.call:
         this.call(i, node, start, end);
@@ -213,29 +207,26 @@ class ChunkWalker {
         this.function(i, node, open);
         break;
       case K.classDefinition: {
-        const name = node.childForFieldName('name')?.text;
+        const name = this.reader?.className(start, end) ?? node.childForFieldName('name')?.text;
         if (name !== undefined) this.out.localDefinitions.push(name);
         open.className = name ?? null;
         break;
       }
       case K.decoratedDefinition:
         // Decorators of a class are not a function's context.
-        if (node.childForFieldName('definition')?.type === 'function_definition') this.decoratorStack.push(decoratorNames(node));
+        if (this.definitionKind(i, node) === K.functionDefinition) this.decoratorStack.push(decoratorNames(node));
         break;
       case K.importStatement:
         this.out.imports.push(...importFacts(node));
         if (this.input.atModule && node.id === this.input.root.id) this.out.importEnd = end;
         break;
       case K.ifStatement:
-      case K.elifClause: {
-        const consequence = node.childForFieldName('consequence');
-        if (consequence) {
-          const cond = node.childForFieldName('condition');
-          open.region = { start: consequence.startIndex, end: consequence.endIndex, scope: { kind: 'guard', labels: cond ? [cond.text] : [] } };
-        }
+      case K.elifClause:
+        if (kind === K.elifClause) this.endBodyAt(start, kind);
+        open.region = this.branch(node, start, end, kind === K.ifStatement ? 'if' : 'elif');
         break;
-      }
       case K.elseClause:
+        this.endBodyAt(start, kind);
         open.region = { start, end, scope: { kind: 'guard', labels: ['else'] } };
         break;
       case K.withStatement: {
@@ -253,11 +244,12 @@ class ChunkWalker {
   // ── scopes ───────────────────────────────────────────────────────────────
 
   /** Scopes around [start, end), outermost first: the regions of enclosing nodes that contain it. */
-  private scopesAt(start: number, end: number): Scope[] {
-    const out: Scope[] = [];
+  private scopesAt(start: number, end: number): ScopeList {
+    const out = this.scopes;
+    out.clear();
     for (const o of this.stack) {
       const r = o.region;
-      if (r && r.start <= start && end <= r.end) out.push(r.scope);
+      if (r && r.start <= start && end <= r.end) out.add(r.scope);
     }
     return out;
   }
@@ -272,30 +264,31 @@ class ChunkWalker {
   private call(i: number, node: Node, start: number, end: number): void {
     const shape = this.reader?.call(start, end) ?? callFromNode(node);
     if (!shape) return;
-    if (shape.calleeCallKey) this.calledResults.add(shape.calleeCallKey);
+    if (shape.calleeCallKey !== undefined) this.calledResults.add(shape.calleeCallKey);
     const scopes = this.scopesAt(start, end);
-    const key = `${start}:${end}`;
+    const key = spanKey(start, end);
     const id = this.input.callBase + this.out.calls.length;
+    const args = shape.args;
     const fact: CallFact = {
       id,
       name: shape.name,
       imported: false,
       method: shape.method,
       receiver: shape.receiver,
-      args: shape.args.map((a) => a.fact),
+      args: args.map((a) => a.fact),
       range: this.rangeOf(i),
       calleeRange: shape.calleeRange,
       nameRange: shape.nameRange,
-      loopIds: loopIdsOf(scopes),
-      functionId: functionIdOf(scopes),
+      loopIds: scopes.loopIds(),
+      functionId: scopes.functionId(),
       contexts: [],
-      guards: guardsOf(scopes),
+      guards: scopes.guards(),
       assignedTo: this.assignTargets.get(key) ?? [],
       resultAttribute: this.resultAttribute(node, end),
     };
     this.callByKey.set(key, id);
     this.receiverKeys.push(shape.receiverKey);
-    this.out.calls.push({ fact, dotted: shape.dotted, args: shape.args, contextsRaw: contextsOf(scopes) });
+    this.out.calls.push({ fact, dotted: shape.dotted, args, contextsRaw: scopes.contexts() });
   }
 
   /** The attribute read on the call's result: `features` in `vgg19().features`. */
@@ -312,7 +305,7 @@ class ChunkWalker {
     if (!shape) return;
     const scopes = this.scopesAt(start, end);
     const { valueText, targets } = shape;
-    if (shape.valueIsCall) this.assignTargets.set(`${shape.valueStart}:${shape.valueEnd}`, targets);
+    if (shape.valueIsCall) this.assignTargets.set(spanKey(shape.valueStart, shape.valueEnd), targets);
     const fact: AssignmentFact = {
       target: shape.target,
       operator: shape.operator,
@@ -322,9 +315,9 @@ class ChunkWalker {
       selfReferential: targets.some((t) => mentions(valueText, t)),
       valueHasCall: shape.valueIsCall || this.containsCall(i, shape.valueStart, shape.valueEnd),
       range: this.rangeOf(i),
-      functionId: functionIdOf(scopes),
-      loopIds: loopIdsOf(scopes),
-      guards: guardsOf(scopes),
+      functionId: scopes.functionId(),
+      loopIds: scopes.loopIds(),
+      guards: scopes.guards(),
     };
     this.out.assignments.push(fact);
     this.innermostLoop(scopes)?.assignments.push(fact);
@@ -350,14 +343,14 @@ class ChunkWalker {
 
   /** `obj[index]` directly in a loop's body, with whether it sits in arithmetic or in a call's arguments. */
   private subscript(i: number, node: Node): void {
-    const loop = this.innermostLoop(this.scopesAt(this.input.collected.starts[i], this.input.collected.ends[i]));
+    const { starts, ends } = this.input.collected;
+    const loop = this.innermostLoop(this.scopesAt(starts[i], ends[i]));
     if (!loop) return;
-    const value = node.childForFieldName('value');
-    const index = node.childForFieldName('subscript');
-    if (!value || !index) return;
+    const parts = this.reader?.subscript(starts[i], ends[i]) ?? subscriptFromNode(node);
+    if (!parts) return;
     const fact: SubscriptFact = {
-      object: value.text,
-      index: index.text,
+      object: parts.object,
+      index: parts.index,
       inArithmetic: this.stack.some((o) => ARITHMETIC.has(o.kind)),
       inCall: this.stack.some((o) => o.kind === K.call),
       range: this.rangeOf(i),
@@ -366,55 +359,20 @@ class ChunkWalker {
   }
 
   private loop(i: number, node: Node, open: Open): void {
-    const start = open.start;
-    const end = open.end;
+    const { start, end, kind } = open;
     const scopes = this.scopesAt(start, end);
-    const comprehension = open.kind === K.comprehension;
-    let target: string | undefined;
-    let iterNode: Node | null = null;
-    let headerEnd: { row: number; column: number } | undefined;
-    let headerEndIndex = end;
-    let body: Node | null = null;
-    if (open.kind === K.forStatement) {
-      target = node.childForFieldName('left')?.text;
-      iterNode = node.childForFieldName('right');
-      body = node.childForFieldName('body');
-      if (iterNode) {
-        headerEnd = iterNode.endPosition;
-        headerEndIndex = iterNode.endIndex;
-      } else if (body) {
-        headerEnd = body.startPosition;
-        headerEndIndex = body.startIndex;
-      }
-    } else if (open.kind === K.whileStatement) {
-      const cond = node.childForFieldName('condition');
-      body = node.childForFieldName('body');
-      if (cond) {
-        headerEnd = cond.endPosition;
-        headerEndIndex = cond.endIndex;
-      }
-    } else {
-      const clause = node.namedChildren.find((c) => c?.type === 'for_in_clause');
-      target = clause?.childForFieldName('left')?.text;
-      iterNode = clause?.childForFieldName('right') ?? null;
-    }
+    const comprehension = kind === K.comprehension;
+    const header = comprehension ? undefined : this.loopHeader(node, start, end, kind);
     const loop: LoopFact = {
       id: this.input.loopBase + this.out.loops.length,
-      kind: comprehension ? 'comprehension' : open.kind === K.forStatement ? 'for' : 'while',
+      kind: comprehension ? 'comprehension' : kind === K.forStatement ? 'for' : 'while',
       range: this.rangeOf(i),
-      headerRange: headerEnd
-        ? {
-            start: { line: node.startPosition.row, column: node.startPosition.column },
-            end: { line: headerEnd.row, column: headerEnd.column },
-            startIndex: start,
-            endIndex: headerEndIndex,
-          }
-        : this.rangeOf(i),
-      parentLoopId: this.innermostLoop(scopes)?.id,
-      functionId: functionIdOf(scopes),
-      target,
-      iterText: iterNode?.text,
-      literalCount: iterNode ? literalCountOf(iterNode) : undefined,
+      headerRange: this.rangeOf(i),
+      parentLoopId: scopes.innermostLoopId(),
+      functionId: scopes.functionId(),
+      target: undefined,
+      iterText: undefined,
+      literalCount: undefined,
       // Set by the loop's own `break` statements when the walk reaches them.
       hasBreak: false,
       subscripts: [],
@@ -422,12 +380,59 @@ class ChunkWalker {
       trains: false,
       containsTraining: false,
     };
-    if (iterNode?.type === 'call') this.iterCalls.push({ loop, key: `${iterNode.startIndex}:${iterNode.endIndex}` });
+    if (header) {
+      loop.headerRange = header.headerRange;
+      loop.target = header.target;
+      loop.iterText = header.iterText;
+      if (header.countFromCall) this.rangeCounts.push({ loop, ...header.countFromCall });
+      else loop.literalCount = header.literalCount;
+      if (header.iterCallKey !== undefined) this.iterCalls.push({ loop, key: header.iterCallKey });
+    } else {
+      this.comprehensionHeader(node, loop);
+    }
     this.out.loops.push(loop);
     open.loop = loop;
     // A comprehension's scope is the whole expression; a statement's is its body.
     if (comprehension) open.region = { start, end, scope: { kind: 'loop', id: loop.id } };
-    else if (body) open.region = { start: body.startIndex, end: body.endIndex, scope: { kind: 'loop', id: loop.id } };
+    else if (header?.body) open.region = { start: header.body.start, end: header.body.end, scope: { kind: 'loop', id: loop.id } };
+  }
+
+  /** A `for` or `while` header, from the text when it is plain, else from the tree. */
+  private loopHeader(node: Node, start: number, end: number, kind: number): LoopHeader {
+    const header = this.reader?.header(start, end, kind === K.forStatement ? 'for' : 'while');
+    if (!header) return loopHeaderFromNode(node, this.input.lines);
+    const { text, lines, collected } = this.input;
+    const expression = header.expression;
+    const out: LoopHeader = {
+      headerRange: lines.range(start, expression.end),
+      target: header.target && text.slice(header.target.start, header.target.end),
+      iterText: undefined,
+      literalCount: undefined,
+      body: { start: header.bodyStart, end },
+    };
+    if (kind !== K.forStatement) return out;
+    out.iterText = text.slice(expression.start, expression.end);
+    const iter = collected.spanning(this.input.from, this.input.to, expression.start, expression.end);
+    if (iter >= 0 && collected.kinds[iter] === K.call) {
+      out.iterCallKey = spanKey(expression.start, expression.end);
+      // `range(…)` with literal bounds: known once the call's arguments have been read.
+      out.countFromCall = expression;
+    } else if (iter < 0) {
+      const count = this.reader!.displayLength(expression.start, expression.end);
+      if (count === null) return loopHeaderFromNode(node, lines);
+      out.literalCount = count;
+    }
+    return out;
+  }
+
+  /** Target and iterable of a comprehension's first `for … in …`. */
+  private comprehensionHeader(node: Node, loop: LoopFact): void {
+    const clause = node.namedChildren.find((c) => c?.type === 'for_in_clause');
+    const iterNode = clause?.childForFieldName('right') ?? null;
+    loop.target = clause?.childForFieldName('left')?.text;
+    loop.iterText = iterNode?.text;
+    loop.literalCount = iterNode ? literalCountOf(iterNode) : undefined;
+    if (iterNode?.type === 'call') this.iterCalls.push({ loop, key: spanKey(iterNode.startIndex, iterNode.endIndex) });
   }
 
   /** A `break` belongs to the nearest enclosing `for`/`while`, and counts when it is in that loop's body. */
@@ -442,28 +447,67 @@ class ChunkWalker {
   }
 
   private function(i: number, node: Node, open: Open): void {
-    const nameNode = node.childForFieldName('name');
-    const name = nameNode?.text ?? '<anonymous>';
-    const scopes = this.scopesAt(open.start, open.end);
+    const { start, end } = open;
+    const scopes = this.scopesAt(start, end);
     const className = this.enclosingClassName();
+    const header = this.reader?.functionHeader(start, end);
+    const parts = header
+      ? { name: header.name, nameRange: this.input.lines.range(header.nameStart, header.nameStart + header.name.length), params: header.params, body: { start: header.bodyStart, end } }
+      : functionFromNode(node);
+    const name = parts.name ?? '<anonymous>';
     const fact: FunctionFact = {
       id: this.input.functionBase + this.out.functions.length,
       name,
       qualifiedName: className ? `${className}.${name}` : name,
-      params: parameterNames(node),
+      params: parts.params,
       decorators: this.decoratorStack.pop() ?? [],
       range: this.rangeOf(i),
-      nameRange: nameNode ? rangeOf(nameNode) : this.rangeOf(i),
-      parentFunctionId: functionIdOf(scopes),
+      nameRange: parts.nameRange ?? this.rangeOf(i),
+      parentFunctionId: scopes.functionId(),
       trains: false,
     };
     this.out.functions.push(fact);
-    if (nameNode) this.out.localDefinitions.push(nameNode.text);
-    const body = node.childForFieldName('body');
-    if (body) open.region = { start: body.startIndex, end: body.endIndex, scope: { kind: 'function', id: fact.id, labels: fact.decorators } };
+    if (parts.name !== undefined) this.out.localDefinitions.push(parts.name);
+    if (parts.body) open.region = { start: parts.body.start, end: parts.body.end, scope: { kind: 'function', id: fact.id, labels: fact.decorators } };
     // `@decorator def f()` at module level ends the imports too (its parent's parent is the module).
     const { atModule, root } = this.input;
     if (atModule && !this.out.endsImports && this.stack.every((o) => o.node.id === root.id) && node.parent?.id === root.id) this.out.endsImports = true;
+  }
+
+  /** The guard scope of an `if` or `elif` body, with its condition as the label. */
+  private branch(node: Node, start: number, end: number, keyword: 'if' | 'elif'): Region | undefined {
+    const header = this.reader?.header(start, end, keyword);
+    if (header) {
+      const cond = this.input.text.slice(header.expression.start, header.expression.end);
+      return { start: header.bodyStart, end, scope: { kind: 'guard', labels: [cond] } };
+    }
+    const consequence = node.childForFieldName('consequence');
+    if (!consequence) return undefined;
+    const cond = node.childForFieldName('condition');
+    return { start: consequence.startIndex, end: consequence.endIndex, scope: { kind: 'guard', labels: cond ? [cond.text] : [] } };
+  }
+
+  /**
+   * An `elif` or `else` clause ends the body of the statement it belongs to
+   * (its enclosing `if`, `for` or `while`): a body read from the text was
+   * assumed to run to the statement's end until now.
+   */
+  private endBodyAt(clauseStart: number, clauseKind: number): void {
+    const owner = this.stack[this.stack.length - 1];
+    if (!owner?.region) return;
+    const owns = owner.kind === K.ifStatement || (clauseKind === K.elseClause && (owner.kind === K.forStatement || owner.kind === K.whileStatement));
+    if (owns && owner.region.end > clauseStart) owner.region.end = clauseStart;
+  }
+
+  /** What a decorated definition defines: its last collected child, a function or a class. */
+  private definitionKind(i: number, node: Node): number {
+    const { collected, to } = this.input;
+    const end = collected.ends[i];
+    for (let j = i + 1; j < to && collected.starts[j] < end; j++) {
+      const kind = collected.kinds[j];
+      if ((kind === K.functionDefinition || kind === K.classDefinition) && collected.ends[j] === end) return kind;
+    }
+    return node.childForFieldName('definition')?.type === 'function_definition' ? K.functionDefinition : K.other;
   }
 
   /** The class a function is defined in directly (not through another function). */
@@ -489,13 +533,16 @@ class ChunkWalker {
     return out;
   }
 
-  private innermostLoop(scopes: Scope[]): LoopFact | undefined {
-    for (let k = scopes.length - 1; k >= 0; k--) {
-      const s = scopes[k];
-      if (s.kind === 'function') return undefined;
-      if (s.kind === 'loop') return this.out.loops[s.id! - this.input.loopBase];
-    }
-    return undefined;
+  private innermostLoop(scopes: ScopeList): LoopFact | undefined {
+    const id = scopes.innermostLoopId();
+    return id === undefined ? undefined : this.out.loops[id - this.input.loopBase];
+  }
+
+  /** Whether a comment lies in [start, end). */
+  private commentIn(start: number, end: number): boolean {
+    const { collected, from, to } = this.input;
+    for (let j = collected.firstAtOrAfter(from, to, start); j < to && collected.starts[j] < end; j++) if (collected.kinds[j] === K.comment) return true;
+    return false;
   }
 
   /** Links found by offsets once every call of the chunk is known. */
@@ -503,51 +550,38 @@ class ChunkWalker {
     this.out.calls.forEach((raw, k) => {
       const receiverKey = this.receiverKeys[k];
       if (receiverKey !== undefined) raw.fact.receiverCallId = this.callByKey.get(receiverKey);
-      raw.fact.resultCalled = this.calledResults.has(`${raw.fact.range.startIndex}:${raw.fact.range.endIndex}`);
+      raw.fact.resultCalled = this.calledResults.has(spanKey(raw.fact.range.startIndex, raw.fact.range.endIndex));
     });
     for (const { loop, key } of this.iterCalls) {
       const id = this.callByKey.get(key);
       if (id !== undefined) loop.iterCallId = id;
     }
+    for (const { loop, start, end } of this.rangeCounts) {
+      const id = this.callByKey.get(spanKey(start, end));
+      loop.literalCount = id === undefined ? undefined : rangeCount(this.out.calls[id - this.input.callBase], this.commentIn(start, end));
+    }
   }
+}
+
+/**
+ * Iterations of `range(…)` with literal bounds, as literalCountOf reads the
+ * call node: every argument a positional number, and no comment among them
+ * (a comment is one of the tree's named children too).
+ */
+function rangeCount(raw: RawCall | undefined, hasComment: boolean): number | undefined {
+  if (!raw || raw.fact.name !== 'range' || hasComment) return undefined;
+  const values = raw.args.map((a) => (a.fact.keyword === undefined && a.fact.splat === undefined ? a.fact.literal : undefined));
+  if (values.some((v) => typeof v !== 'number')) return undefined;
+  const [a, b, step] = values as number[];
+  if (values.length === 1) return Math.max(0, a);
+  if (values.length === 2) return Math.max(0, b - a);
+  if (values.length === 3 && step) return Math.max(0, Math.ceil((b - a) / step));
+  return undefined;
 }
 
 /** Whether the open node contains [start, end). A node with the same range comes later, so it is a child. */
 function encloses(o: Open, start: number, end: number): boolean {
   return o.start <= start && end <= o.end && (start < o.end || o.start === o.end);
-}
-
-function functionIdOf(scopes: Scope[]): number | undefined {
-  for (let k = scopes.length - 1; k >= 0; k--) if (scopes[k].kind === 'function') return scopes[k].id;
-  return undefined;
-}
-
-/** Loops of the innermost function, outermost first. */
-function loopIdsOf(scopes: Scope[]): number[] {
-  const ids: number[] = [];
-  for (let k = scopes.length - 1; k >= 0; k--) {
-    const s = scopes[k];
-    if (s.kind === 'function') break;
-    if (s.kind === 'loop') ids.unshift(s.id!);
-  }
-  return ids;
-}
-
-/** Conditions between a node and its innermost loop (or function), innermost first. */
-function guardsOf(scopes: Scope[]): string[] {
-  const out: string[] = [];
-  for (let k = scopes.length - 1; k >= 0; k--) {
-    const s = scopes[k];
-    if (s.kind === 'loop' || s.kind === 'function') break;
-    if (s.kind === 'guard') out.push(...(s.labels ?? []));
-  }
-  return out;
-}
-
-function contextsOf(scopes: Scope[]): string[] {
-  const out: string[] = [];
-  for (const s of scopes) if ((s.kind === 'with' || s.kind === 'function') && s.labels) out.push(...s.labels);
-  return out;
 }
 
 /**
@@ -569,69 +603,3 @@ function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
-/** A call read through the tree: exact whatever the syntax errors around it. */
-function callFromNode(node: Node): CallShape | undefined {
-  const fn = node.childForFieldName('function');
-  const argList = node.childForFieldName('arguments');
-  if (!fn) return undefined;
-  let method: string | undefined;
-  let receiver: string | undefined;
-  let receiverKey: string | undefined;
-  let calleeCallKey: string | undefined;
-  let nameNode: Node = fn;
-  if (fn.type === 'attribute') {
-    const obj = fn.childForFieldName('object');
-    const attr = fn.childForFieldName('attribute');
-    if (attr) {
-      method = attr.text;
-      nameNode = attr;
-    }
-    if (obj) {
-      receiver = obj.text;
-      if (obj.type === 'call') receiverKey = `${obj.startIndex}:${obj.endIndex}`;
-    }
-  } else if (fn.type === 'call') {
-    calleeCallKey = `${fn.startIndex}:${fn.endIndex}`;
-  }
-  const args: RawArg[] = [];
-  if (argList && argList.type === 'argument_list') {
-    for (const a of argList.namedChildren) {
-      if (!a || a.type === 'comment') continue;
-      args.push(argFromNode(a));
-    }
-  } else if (argList) {
-    // `f(x for x in y)`: a single generator argument.
-    args.push(argFromNode(argList));
-  }
-  return {
-    name: fn.text,
-    calleeRange: rangeOf(fn),
-    nameRange: rangeOf(nameNode),
-    method,
-    receiver,
-    receiverKey,
-    calleeCallKey,
-    dotted: dottedText(fn),
-    args,
-  };
-}
-
-/** An assignment read through the tree; undefined for an annotation without a value (`x: int`). */
-function assignmentFromNode(node: Node): AssignmentShape | undefined {
-  const left = node.childForFieldName('left');
-  const right = node.childForFieldName('right');
-  if (!left || !right) return undefined;
-  const operator = node.type === 'augmented_assignment' ? (node.childForFieldName('operator')?.text ?? '') : '=';
-  const target = left.text;
-  return {
-    target,
-    plainName: left.type === 'identifier',
-    targets: targetsOf(left),
-    operator,
-    valueStart: right.startIndex,
-    valueEnd: right.endIndex,
-    valueText: right.text,
-    literal: literalOf(right),
-    valueIsCall: right.type === 'call',
-  };
-}

@@ -172,23 +172,35 @@ function assembleFacts(text: string, lines: LineIndex, chunks: ChunkFacts[]): Fa
   // Resolve names through imports. A same-file def or class shadows an import of that name.
   const aliases = new Map<string, string>();
   for (const imp of imports) if (!localDefinitions.has(imp.local)) aliases.set(imp.local, imp.qualified);
+  // Long scripts repeat the same few dotted names (`F.relu`, `nn.Conv2d`): resolve each once.
+  const resolved = new Map<string, { name: string; imported: boolean }>();
   const resolve = (dotted: string): { name: string; imported: boolean } => {
-    const dot = dotted.indexOf('.');
-    const head = dot < 0 ? dotted : dotted.slice(0, dot);
-    const target = aliases.get(head);
-    if (target === undefined) return { name: dotted, imported: false };
-    return { name: dot < 0 ? target : target + dotted.slice(dot), imported: true };
+    let r = resolved.get(dotted);
+    if (!r) {
+      const dot = dotted.indexOf('.');
+      const head = dot < 0 ? dotted : dotted.slice(0, dot);
+      const target = aliases.get(head);
+      r = target === undefined ? { name: dotted, imported: false } : { name: dot < 0 ? target : target + dotted.slice(dot), imported: true };
+      resolved.set(dotted, r);
+    }
+    return r;
   };
   const constants = new Map<string, Literal>();
   for (const [name, info] of moduleAssignments) if (info.count === 1 && info.literal !== undefined) constants.set(name, info.literal);
 
   for (const raw of raws) {
     const fact = raw.fact;
-    if (raw.dotted) Object.assign(fact, resolve(raw.dotted));
-    fact.contexts = raw.contextsRaw.map((c) => {
-      const paren = c.indexOf('(');
-      return paren < 0 ? resolve(c).name : resolve(c.slice(0, paren)).name + c.slice(paren);
-    });
+    if (raw.dotted) {
+      const r = resolve(raw.dotted);
+      fact.name = r.name;
+      fact.imported = r.imported;
+    }
+    if (raw.contextsRaw.length > 0) {
+      fact.contexts = raw.contextsRaw.map((c) => {
+        const paren = c.indexOf('(');
+        return paren < 0 ? resolve(c).name : resolve(c.slice(0, paren)).name + c.slice(paren);
+      });
+    }
     for (const a of raw.args) {
       if (a.dotted) a.fact.qualified = resolve(a.dotted).name;
       if (!a.fact.hasLiteral && a.identifier && constants.has(a.identifier)) {
@@ -197,7 +209,7 @@ function assembleFacts(text: string, lines: LineIndex, chunks: ChunkFacts[]): Fa
       }
     }
   }
-  for (const f of functions) f.decorators = f.decorators.map((d) => resolve(d).name);
+  for (const f of functions) if (f.decorators.length > 0) f.decorators = f.decorators.map((d) => resolve(d).name);
   for (const a of assignments) {
     if (a.target.includes('.') && /^[A-Za-z_][\w.]*$/.test(a.target)) a.target = resolve(a.target).name;
   }

@@ -10,6 +10,8 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { ArgFact, ImportFact, Literal } from './facts';
+import { CallShape, spanKey, type AssignmentShape, type LoopHeader } from './pythonShapes';
+import type { LineIndex } from './pythonSyntax';
 import type { Range } from './types';
 
 /** Builds a Range from a node. */
@@ -64,7 +66,7 @@ export function literalOf(node: Node): Literal | undefined {
 
 /** The value of an integer or float token's text (`1_000`, `3e-4`); undefined for `1j`. */
 export function numberLiteral(text: string): number | undefined {
-  const v = Number(text.replace(/_/g, ''));
+  const v = Number(text.includes('_') ? text.replace(/_/g, '') : text);
   return Number.isFinite(v) ? v : undefined;
 }
 
@@ -236,4 +238,107 @@ export function syntaxErrorsIn(node: Node, out: Range[]): void {
   for (const child of node.children) {
     if (child && (child.hasError || child.isError)) syntaxErrorsIn(child, out);
   }
+}
+
+/** A `for` or `while` header read through the tree. */
+export function loopHeaderFromNode(node: Node, lines: LineIndex): LoopHeader {
+  let headerRange = rangeOf(node);
+  let iterNode: Node | null = null;
+  let target: string | undefined;
+  const body = node.childForFieldName('body');
+  if (node.type === 'for_statement') {
+    target = node.childForFieldName('left')?.text;
+    iterNode = node.childForFieldName('right');
+    if (iterNode) headerRange = lines.range(node.startIndex, iterNode.endIndex);
+    else if (body) headerRange = lines.range(node.startIndex, body.startIndex);
+  } else {
+    const cond = node.childForFieldName('condition');
+    if (cond) headerRange = lines.range(node.startIndex, cond.endIndex);
+  }
+  return {
+    headerRange,
+    target,
+    iterText: iterNode?.text,
+    literalCount: iterNode ? literalCountOf(iterNode) : undefined,
+    body: body ? { start: body.startIndex, end: body.endIndex } : undefined,
+    iterCallKey: iterNode?.type === 'call' ? spanKey(iterNode.startIndex, iterNode.endIndex) : undefined,
+  };
+}
+
+/** A function definition's name, parameters and body read through the tree. */
+export function functionFromNode(node: Node): { name?: string; nameRange?: Range; params: string[]; body?: { start: number; end: number } } {
+  const nameNode = node.childForFieldName('name');
+  const body = node.childForFieldName('body');
+  return {
+    name: nameNode?.text,
+    nameRange: nameNode ? rangeOf(nameNode) : undefined,
+    params: parameterNames(node),
+    body: body ? { start: body.startIndex, end: body.endIndex } : undefined,
+  };
+}
+
+/** `object[index]` read through the tree. */
+export function subscriptFromNode(node: Node): { object: string; index: string } | undefined {
+  const value = node.childForFieldName('value');
+  const index = node.childForFieldName('subscript');
+  return value && index ? { object: value.text, index: index.text } : undefined;
+}
+
+/** A call read through the tree: exact whatever the syntax errors around it. */
+export function callFromNode(node: Node): CallShape | undefined {
+  const fn = node.childForFieldName('function');
+  const argList = node.childForFieldName('arguments');
+  if (!fn) return undefined;
+  let method: string | undefined;
+  let receiver: string | undefined;
+  let receiverKey: number | undefined;
+  let calleeCallKey: number | undefined;
+  let nameNode: Node = fn;
+  if (fn.type === 'attribute') {
+    const obj = fn.childForFieldName('object');
+    const attr = fn.childForFieldName('attribute');
+    if (attr) {
+      method = attr.text;
+      nameNode = attr;
+    }
+    if (obj) {
+      receiver = obj.text;
+      if (obj.type === 'call') receiverKey = spanKey(obj.startIndex, obj.endIndex);
+    }
+  } else if (fn.type === 'call') {
+    calleeCallKey = spanKey(fn.startIndex, fn.endIndex);
+  }
+  const args: RawArg[] = [];
+  if (argList && argList.type === 'argument_list') {
+    for (const a of argList.namedChildren) {
+      if (!a || a.type === 'comment') continue;
+      args.push(argFromNode(a));
+    }
+  } else if (argList) {
+    // `f(x for x in y)`: a single generator argument.
+    args.push(argFromNode(argList));
+  }
+  const shape = new CallShape(fn.text, rangeOf(fn), rangeOf(nameNode), method, receiver, receiverKey, calleeCallKey, dottedText(fn));
+  shape.args = args;
+  return shape;
+}
+
+/** An assignment read through the tree; undefined for an annotation without a value (`x: int`). */
+export function assignmentFromNode(node: Node): AssignmentShape | undefined {
+  const left = node.childForFieldName('left');
+  const right = node.childForFieldName('right');
+  if (!left || !right) return undefined;
+  const operator = node.type === 'augmented_assignment' ? (node.childForFieldName('operator')?.text ?? '') : '=';
+  const target = left.text;
+  return {
+    target,
+    plainName: left.type === 'identifier',
+    targets: targetsOf(left),
+    operator,
+    valueStart: right.startIndex,
+    valueEnd: right.endIndex,
+    valueText: right.text,
+    literal: literalOf(right),
+    valueIsCall: right.type === 'call',
+  };
 }

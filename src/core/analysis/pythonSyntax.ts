@@ -138,6 +138,9 @@ export class CollectedNodes {
 
 /** Offsets of line starts, to turn offsets into the line/column positions of a Range. */
 export class LineIndex {
+  /** The line found last: lookups come mostly in document order, so it or the next line usually answers. */
+  private last = 0;
+
   constructor(readonly starts: number[]) {}
 
   static of(text: string): LineIndex {
@@ -149,6 +152,11 @@ export class LineIndex {
   /** The 0-based line holding `index`. */
   lineOf(index: number): number {
     const starts = this.starts;
+    const last = this.last;
+    if (starts[last] <= index) {
+      if (last + 1 === starts.length || index < starts[last + 1]) return last;
+      if (last + 2 === starts.length || index < starts[last + 2]) return (this.last = last + 1);
+    }
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -156,7 +164,7 @@ export class LineIndex {
       if (starts[mid] <= index) lo = mid;
       else hi = mid - 1;
     }
-    return lo;
+    return (this.last = lo);
   }
 
   /** The range of [start, end), with tree-sitter's positions (UTF-16 columns, like its offsets). */

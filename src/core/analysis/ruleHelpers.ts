@@ -53,6 +53,42 @@ export function loopMembers(facts: Facts): LoopMembers {
   return members;
 }
 
+/** Calls sharing a qualified name (and whether it came from an import). */
+export interface CallGroup {
+  name: string;
+  imported: boolean;
+  /** In source order. */
+  calls: CallFact[];
+}
+
+const callGroupsCache = new WeakMap<Facts, CallGroup[]>();
+
+/**
+ * The file's calls grouped by name, built once per file. A long script
+ * repeats a few hundred names over thousands of calls, so a test on the name
+ * (often a regular expression) runs once per group instead of once per call.
+ */
+export function callGroups(facts: Facts): CallGroup[] {
+  let groups = callGroupsCache.get(facts);
+  if (!groups) {
+    const byKey = new Map<string, CallGroup>();
+    for (const c of facts.calls) {
+      const key = (c.imported ? '+' : '-') + c.name;
+      const group = byKey.get(key);
+      if (group) group.calls.push(c);
+      else byKey.set(key, { name: c.name, imported: c.imported, calls: [c] });
+    }
+    groups = [...byKey.values()];
+    callGroupsCache.set(facts, groups);
+  }
+  return groups;
+}
+
+/** Whether any call's qualified name matches `pattern`. */
+export function anyCallNamed(facts: Facts, pattern: RegExp): boolean {
+  return callGroups(facts).some((g) => pattern.test(g.name));
+}
+
 /** The innermost loop of a call, if any. */
 export function innermostLoop(facts: Facts, call: CallFact) {
   const id = call.loopIds[call.loopIds.length - 1];

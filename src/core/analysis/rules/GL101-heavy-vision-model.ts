@@ -1,5 +1,5 @@
 import type { Facts } from '../facts';
-import { assignedNames, constructionRange, spanRange, visionConstruction, weightsChoice, type VisionConstruction, type WeightsChoice } from '../modelCalls';
+import { assignedNames, constructionRange, spanRange, visionCandidates, visionConstruction, weightsChoice, type VisionConstruction, type WeightsChoice } from '../modelCalls';
 import type { Rule, RuleReport } from '../rule';
 import { percent } from '../ruleHelpers';
 import type { Fix, Saving, TextEdit } from '../types';
@@ -187,7 +187,7 @@ export const heavyVisionModel: Rule = {
   },
   check(facts) {
     const reports: RuleReport[] = [];
-    for (const call of facts.calls) {
+    for (const call of visionCandidates(facts)) {
       const c = visionConstruction(call);
       if (!c?.model?.heavy) continue;
       const r = report(facts, c);

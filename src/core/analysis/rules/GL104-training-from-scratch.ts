@@ -1,7 +1,7 @@
 import type { Facts } from '../facts';
-import { visionConstruction, weightsChoice, type VisionConstruction } from '../modelCalls';
+import { visionCandidates, visionConstruction, weightsChoice, type VisionConstruction } from '../modelCalls';
 import type { Rule, RuleReport } from '../rule';
-import { argument } from '../ruleHelpers';
+import { anyCallNamed, argument } from '../ruleHelpers';
 
 /** Calls that put weights into a model after construction: then it does not train from scratch. */
 const LOADING_METHODS = new Set(['load_state_dict', 'load_weights', 'load_checkpoint', 'load_pretrained', 'restore']);
@@ -22,7 +22,7 @@ function isSelfSupervisedPretraining(facts: Facts): boolean {
   return (
     facts.imports.some((i) => SELF_SUPERVISED.test(i.qualified)) ||
     facts.functions.some((f) => SELF_SUPERVISED.test(f.qualifiedName)) ||
-    facts.calls.some((c) => SELF_SUPERVISED.test(c.name))
+    anyCallNamed(facts, SELF_SUPERVISED)
   );
 }
 
@@ -62,7 +62,7 @@ export const trainingFromScratch: Rule = {
   check(facts) {
     if (!facts.trains || loadsWeights(facts) || isSelfSupervisedPretraining(facts)) return [];
     const reports: RuleReport[] = [];
-    for (const call of facts.calls) {
+    for (const call of visionCandidates(facts)) {
       const c = visionConstruction(call);
       if (!c) continue;
       // get_model and hub names outside the table may be detection or video models,

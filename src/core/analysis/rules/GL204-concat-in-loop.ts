@@ -45,8 +45,17 @@ function growthAssignment(facts: Facts, call: CallFact, loop: LoopFact): Assignm
   });
 }
 
+const wordPatterns = new Map<string, RegExp>();
+
+/** Matches `name` as a whole name; compiled once per name (a long script repeats the same accumulators). */
 function wordPattern(name: string): RegExp {
-  return new RegExp(`(^|[^\\w.])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\w)`);
+  let pattern = wordPatterns.get(name);
+  if (!pattern) {
+    pattern = new RegExp(`(^|[^\\w.])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\w)`);
+    if (wordPatterns.size > 1000) wordPatterns.clear();
+    wordPatterns.set(name, pattern);
+  }
+  return pattern;
 }
 
 /**

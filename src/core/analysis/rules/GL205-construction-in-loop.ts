@@ -15,10 +15,33 @@ const KERAS_APPLICATION = /^(tensorflow\.)?keras\.applications\.(\w+\.)?[A-Z]\w*
 /** torchvision helpers that look models up rather than build them. */
 const TORCHVISION_LOOKUP = /\.(get_weight|get_model_weights|list_models)$|_Weights$/;
 
+const CLASS_HEADER = /[ \t]*class\s+(\w+)\s*\(([^)]*)\)\s*:/y;
+
+/**
+ * `class Name(bases):` headers, as /^[ \t]*class\s+(\w+)\s*\(([^)]*)\)\s*:/gm would find them, but
+ * trying the pattern only at lines where `class` appears instead of at every line of the file.
+ */
+function classHeaders(text: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  let after = 0;
+  for (let at = text.indexOf('class'); at >= 0; at = text.indexOf('class', at + 5)) {
+    // Only spaces and tabs back to the start of the line (as `^` reads it under the `m` flag).
+    let lineStart = at;
+    while (lineStart > 0 && (text[lineStart - 1] === ' ' || text[lineStart - 1] === '\t')) lineStart--;
+    if (lineStart < after || (lineStart > 0 && !'\n\r\u2028\u2029'.includes(text[lineStart - 1]))) continue;
+    CLASS_HEADER.lastIndex = lineStart;
+    const m = CLASS_HEADER.exec(text);
+    if (!m) continue;
+    out.push(m);
+    after = CLASS_HEADER.lastIndex;
+  }
+  return out;
+}
+
 /** Same-file classes that subclass a torch or Lightning module, directly or through another such class. */
 function localModuleClasses(facts: Facts): Set<string> {
   const bases = new Map<string, string[]>();
-  for (const m of facts.text.matchAll(/^[ \t]*class\s+(\w+)\s*\(([^)]*)\)\s*:/gm)) bases.set(m[1], m[2].split(',').map((b) => b.trim()));
+  for (const m of classHeaders(facts.text)) bases.set(m[1], m[2].split(',').map((b) => b.trim()));
   const modules = new Set<string>();
   let changed = true;
   while (changed) {

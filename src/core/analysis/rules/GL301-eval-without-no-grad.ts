@@ -1,6 +1,6 @@
 import type { AssignmentFact, CallFact, Facts, FunctionFact } from '../facts';
 import type { Rule, RuleReport } from '../rule';
-import { argument, importsPackage } from '../ruleHelpers';
+import { argument, callGroups, importsPackage } from '../ruleHelpers';
 
 /**
  * A point where a model is put in evaluation mode, and the names the model
@@ -85,6 +85,9 @@ function isStatement(facts: Facts, call: CallFact): boolean {
   return facts.text.slice(lineStart, call.range.startIndex).trim() === '';
 }
 
+/** Shared empty answer: most calls invoke no same-file function. */
+const NONE: readonly FunctionFact[] = [];
+
 /** Lookups built once per file, so the rule stays fast on long scripts. */
 class FileIndex {
   private readonly byName = new Map<string, FunctionFact[]>();
@@ -103,11 +106,11 @@ class FileIndex {
   }
 
   /** Same-file functions a call invokes: `evaluate(...)`, `self.validate(...)`. */
-  calledFunctions(call: CallFact): FunctionFact[] {
-    if (call.imported) return [];
-    if (!call.method) return this.byName.get(call.name) ?? [];
-    if (call.receiver === 'self' || call.receiver === 'cls') return this.byName.get(call.method) ?? [];
-    return [];
+  calledFunctions(call: CallFact): readonly FunctionFact[] {
+    if (call.imported) return NONE;
+    if (!call.method) return this.byName.get(call.name) ?? NONE;
+    if (call.receiver === 'self' || call.receiver === 'cls') return this.byName.get(call.method) ?? NONE;
+    return NONE;
   }
 
   callSites(fn: FunctionFact): CallFact[] {
@@ -176,7 +179,11 @@ export const evalWithoutNoGrad: Rule = {
   },
   check(facts) {
     if (!importsPackage(facts, 'torch')) return [];
-    const gradOffStatements = facts.calls.filter((c) => SET_GRAD.test(c.name) && c.args[0]?.literal === false && isStatement(facts, c));
+    const gradOffStatements = callGroups(facts)
+      .filter((g) => SET_GRAD.test(g.name))
+      .flatMap((g) => g.calls)
+      .filter((c) => c.args[0]?.literal === false && isStatement(facts, c))
+      .sort((a, b) => a.id - b.id);
     // `torch.set_grad_enabled(False)` at module level turns gradients off for the whole script.
     if (gradOffStatements.some((c) => c.functionId === undefined)) return [];
     const index = new FileIndex(facts);

@@ -1,7 +1,7 @@
 import type { CallFact, Facts } from '../facts';
 import { isLightningTrainer, lightningTrainerOnGpu, runsOnCuda } from '../gpuEvidence';
 import type { Rule, RuleReport } from '../rule';
-import { argument, hasUnpackedArguments, importsPackage } from '../ruleHelpers';
+import { anyCallNamed, argument, hasUnpackedArguments, importsPackage } from '../ruleHelpers';
 
 /** Frameworks that may set the precision outside this file (config files, launch flags). */
 const PRECISION_ELSEWHERE = ['accelerate', 'deepspeed', 'apex', 'colossalai', 'lightning', 'pytorch_lightning', 'lightning_fabric'];
@@ -19,8 +19,8 @@ const EVIDENCE =
  * usually gates them, or a Keras mixed-precision policy.
  */
 function choosesPrecision(facts: Facts): boolean {
+  if (anyCallNamed(facts, /autocast|GradScaler|mixed_precision|set_float32_matmul_precision|get_device_capability|is_bf16_supported/)) return true;
   for (const c of facts.calls) {
-    if (/autocast|GradScaler|mixed_precision|set_float32_matmul_precision|get_device_capability|is_bf16_supported/.test(c.name)) return true;
     if (c.contexts.some((x) => /autocast/.test(x))) return true;
     if ((c.method === 'half' || c.method === 'bfloat16') && c.args.length === 0) return true;
     if (c.args.some((a) => a.qualified !== undefined && HALF_DTYPES.test(a.qualified))) return true;

@@ -1,7 +1,7 @@
 import type { CallFact, Facts } from '../facts';
 import { isLightningTrainer, runsOnCuda } from '../gpuEvidence';
 import type { Rule } from '../rule';
-import { argument, importsPackage, insertAt } from '../ruleHelpers';
+import { argument, callGroups, importsPackage, insertAt } from '../ruleHelpers';
 import type { TextEdit } from '../types';
 
 const CONV_LAYER = /^torch\.nn\.(Lazy)?Conv(Transpose)?[123]d$|^torch\.nn\.functional\.conv(_transpose)?[123]d$/;
@@ -39,7 +39,9 @@ function cudnnConfigured(facts: Facts): boolean {
 }
 
 function variableShapes(facts: Facts): boolean {
-  return facts.calls.some((c) => (c.imported && VARIABLE_SHAPES.test(c.name)) || (/DataLoader$/.test(c.name) && argument(c, 'collate_fn') !== undefined));
+  return callGroups(facts).some(
+    (g) => (g.imported && VARIABLE_SHAPES.test(g.name)) || (/DataLoader$/.test(g.name) && g.calls.some((c) => argument(c, 'collate_fn') !== undefined)),
+  );
 }
 
 /** Inserts `torch.backends.cudnn.benchmark = True` after the imports, through whatever name torch is bound to. */
