@@ -142,7 +142,7 @@ describe('greenlens run', function () {
     const result = await run.done;
     assert.strictEqual(checks.length, 1, 'one warning, not one per epoch');
     assert.match(checks[0], /budget/i);
-    assert.ok(result.record.progress?.predictedTotalKWh! > 1e-9);
+    assert.ok((result.record.progress?.predictedTotalKWh ?? 0) > 1e-9);
   });
 
   it('records a stopped run as cancelled with what was measured', async () => {
