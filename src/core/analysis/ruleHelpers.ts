@@ -71,14 +71,19 @@ const callGroupsCache = new WeakMap<Facts, CallGroup[]>();
 export function callGroups(facts: Facts): CallGroup[] {
   let groups = callGroupsCache.get(facts);
   if (!groups) {
-    const byKey = new Map<string, CallGroup>();
+    const imported = new Map<string, CallGroup>();
+    const local = new Map<string, CallGroup>();
+    groups = [];
     for (const c of facts.calls) {
-      const key = (c.imported ? '+' : '-') + c.name;
-      const group = byKey.get(key);
+      const byName = c.imported ? imported : local;
+      const group = byName.get(c.name);
       if (group) group.calls.push(c);
-      else byKey.set(key, { name: c.name, imported: c.imported, calls: [c] });
+      else {
+        const created = { name: c.name, imported: c.imported, calls: [c] };
+        byName.set(c.name, created);
+        groups.push(created);
+      }
     }
-    groups = [...byKey.values()];
     callGroupsCache.set(facts, groups);
   }
   return groups;

@@ -7,6 +7,8 @@ import { anyCallNamed, argument, hasUnpackedArguments, importsPackage } from '..
 const PRECISION_ELSEWHERE = ['accelerate', 'deepspeed', 'apex', 'colossalai', 'lightning', 'pytorch_lightning', 'lightning_fabric'];
 
 const HALF_DTYPES = /^torch\.(float16|half|bfloat16)$/;
+const PRECISION_CALL = /autocast|GradScaler|mixed_precision|set_float32_matmul_precision|get_device_capability|is_bf16_supported/;
+const AUTOCAST = /autocast/;
 const HF_TRAINING_ARGUMENTS = /^transformers\.(Seq2Seq)?TrainingArguments$/;
 const KERAS_GPU_STRING = /^\/?(device:)?gpu(:\d+)?$/i;
 
@@ -19,11 +21,12 @@ const EVIDENCE =
  * usually gates them, or a Keras mixed-precision policy.
  */
 function choosesPrecision(facts: Facts): boolean {
-  if (anyCallNamed(facts, /autocast|GradScaler|mixed_precision|set_float32_matmul_precision|get_device_capability|is_bf16_supported/)) return true;
+  if (anyCallNamed(facts, PRECISION_CALL)) return true;
+  // Plain loops: this runs over every call and argument of the file.
   for (const c of facts.calls) {
-    if (c.contexts.some((x) => /autocast/.test(x))) return true;
+    for (const x of c.contexts) if (AUTOCAST.test(x)) return true;
     if ((c.method === 'half' || c.method === 'bfloat16') && c.args.length === 0) return true;
-    if (c.args.some((a) => a.qualified !== undefined && HALF_DTYPES.test(a.qualified))) return true;
+    for (const a of c.args) if (a.qualified !== undefined && HALF_DTYPES.test(a.qualified)) return true;
   }
   if (facts.assignments.some((a) => /allow_tf32$/.test(a.target))) return true;
   return facts.stringLiterals.some((s) => /^mixed_(b?float16)$/.test(s));
