@@ -87,6 +87,14 @@ describe('Python facts', () => {
     assert.deepStrictEqual(calls[1].contexts, ['torch.inference_mode']);
   });
 
+  it('gives a call only the contexts of the with statements around it, not of one nested after it', async () => {
+    const f = await facts(
+      ['import torch', 'with torch.autocast("cuda"):', '    out = model(x)', '    with torch.no_grad():', '        ref = teacher(x)'].join('\n'),
+    );
+    assert.deepStrictEqual(f.calls.find((c) => c.name === 'model')!.contexts, ['torch.autocast("cuda")']);
+    assert.deepStrictEqual(f.calls.find((c) => c.name === 'teacher')!.contexts, ['torch.autocast("cuda")', 'torch.no_grad']);
+  });
+
   it('records guards, assignment targets and chained calls', async () => {
     const f = await facts(
       ['for i, x in enumerate(xs):', '    if i % 10 == 0:', '        v = x.item()', '    y = torch.randn(3).cuda()'].join('\n'),

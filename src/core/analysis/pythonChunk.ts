@@ -231,7 +231,7 @@ class ChunkWalker {
         break;
       case K.withStatement: {
         const body = node.childForFieldName('body');
-        if (body) open.region = { start: body.startIndex, end: body.endIndex, scope: { kind: 'with', labels: this.withItemLabels(i, end) } };
+        if (body) open.region = { start: body.startIndex, end: body.endIndex, scope: { kind: 'with', labels: this.withItemLabels(i, body.startIndex) } };
         break;
       }
       case K.breakStatement:
@@ -520,11 +520,14 @@ class ChunkWalker {
     return undefined;
   }
 
-  /** Labels of every `with` item in the statement, nested `with`s included, in order. */
-  private withItemLabels(i: number, end: number): string[] {
+  /**
+   * Labels of the statement's own `with` items, in order: those before `bodyStart`.
+   * Items of a `with` nested in the body belong to that inner statement only.
+   */
+  private withItemLabels(i: number, bodyStart: number): string[] {
     const { collected, to } = this.input;
     const out: string[] = [];
-    for (let j = i + 1; j < to && collected.starts[j] < end; j++) {
+    for (let j = i + 1; j < to && collected.starts[j] < bodyStart; j++) {
       if (collected.kinds[j] !== K.withItem) continue;
       if (!this.withLabels.has(j)) this.withLabels.set(j, withItemLabel(collected.nodes[j]));
       const label = this.withLabels.get(j);
