@@ -3,6 +3,7 @@
  * when it is safe), a suppression comment, and the rule's documentation.
  */
 import * as vscode from 'vscode';
+import { suppressionComment } from '../core/analysis/suppressions';
 import type { Finding } from '../core/analysis/types';
 import { COMMANDS } from './commandIds';
 import { toWorkspaceEdit } from './convert';
@@ -52,7 +53,7 @@ export class GreenLensCodeActions implements vscode.CodeActionProvider {
       edit.insert(doc.uri, new vscode.Position(above.lineNumber, close), `, ${code}`);
     } else {
       const indent = line.text.slice(0, line.firstNonWhitespaceCharacterIndex);
-      edit.insert(doc.uri, new vscode.Position(line.lineNumber, 0), `${indent}# greenlens: ignore[${code}]\n`);
+      edit.insert(doc.uri, new vscode.Position(line.lineNumber, 0), `${indent}${suppressionComment(code)}\n`);
     }
     action.edit = edit;
     action.diagnostics = [diagnostic];

@@ -42,18 +42,10 @@ export function loadPythonParser(): Promise<Loaded> {
 }
 
 /**
- * Parses `text`. With `oldTree` (already `edit()`ed to match `text`),
- * tree-sitter reuses the unchanged parts, which makes re-parsing after a
- * keystroke a matter of milliseconds.
+ * Parses `text` with a loaded parser. With `oldTree` (already `edit()`ed to
+ * match `text`), tree-sitter reuses the unchanged parts, which makes re-parsing
+ * after a keystroke a matter of milliseconds.
  */
-export async function parsePython(text: string, oldTree?: Tree): Promise<Tree> {
-  const { parser } = await loadPythonParser();
-  const tree = parser.parse(text, oldTree ?? null);
-  if (!tree) throw new Error('tree-sitter returned no tree');
-  return tree;
-}
-
-/** Synchronous parse for callers that already awaited `loadPythonParser()`. */
 export function parsePythonSync(loaded: Loaded, text: string, oldTree?: Tree): Tree {
   const tree = loaded.parser.parse(text, oldTree ?? null);
   if (!tree) throw new Error('tree-sitter returned no tree');

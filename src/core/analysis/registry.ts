@@ -37,9 +37,3 @@ export const RULES: readonly Rule[] = [
   dataparallelInsteadOfDdp,
 ];
 
-const BY_CODE = new Map(RULES.map((r) => [r.meta.code, r]));
-
-/** The rule with this code, if any. */
-export function ruleByCode(code: string): Rule | undefined {
-  return BY_CODE.get(code.toUpperCase());
-}

@@ -66,5 +66,20 @@ export function defineRunTests(): void {
       const saved = JSON.parse(fs.readFileSync(result.runFile, 'utf8'));
       assert.strictEqual(saved.runId, result.record.runId);
     });
+
+    it('reports a missing interpreter and records nothing', async () => {
+      const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+      const csv = path.join(folder, '.greenlens', 'emissions.csv');
+      const rowsBefore = fs.existsSync(csv) ? fs.readFileSync(csv, 'utf8').trim().split('\n').length : 0;
+      await vscode.workspace.getConfiguration('greenlens').update('pythonPath', '/nonexistent/python3', vscode.ConfigurationTarget.Workspace);
+      try {
+        const result = await vscode.commands.executeCommand<RecordedRun | undefined>('greenlens.runWithProfile', uri());
+        assert.strictEqual(result, undefined, 'no run is recorded when the interpreter cannot start');
+        const rowsAfter = fs.existsSync(csv) ? fs.readFileSync(csv, 'utf8').trim().split('\n').length : 0;
+        assert.strictEqual(rowsAfter, rowsBefore);
+      } finally {
+        await vscode.workspace.getConfiguration('greenlens').update('pythonPath', '/usr/bin/python3', vscode.ConfigurationTarget.Workspace);
+      }
+    });
   });
 }
