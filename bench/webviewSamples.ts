@@ -168,7 +168,7 @@ export function sampleFolder(name: string, runCount: number, now = Date.now(), s
   };
 }
 
-export const SAMPLE_LIVE: LiveRun = { script: 'finetune_bert.py', watts: 212.4, energyKWh: 0.183, predictedKWh: 0.61, epoch: 3, totalEpochs: 10, provenance: 'measured' };
+export const SAMPLE_LIVE: LiveRun = { folder: '/work/bert', script: 'finetune_bert.py', watts: 212.4, energyKWh: 0.183, predictedKWh: 0.61, epoch: 3, totalEpochs: 10, provenance: 'measured' };
 
 /** A two-folder workspace: a long history (`runCount` runs) and a young project. */
 export function sampleSidebarState(runCount: number, options: { live?: boolean; budgetKWh?: number } = {}): SidebarState {
@@ -231,8 +231,8 @@ export function sampleReport(seconds = 1800, options: { defaultRegion?: boolean 
     ],
     timeline,
     carbon: options.defaultRegion
-      ? { kgCO2e: kg, gPerKWh: 475, pue: 1, region: 'World average', regionCode: 'WORLD', regionIsDefault: true, regionReason: 'The time zone (UTC) does not identify a country.', source: 'IEA 2019 world average' }
-      : { kgCO2e: kg, gPerKWh: 56, pue: 1.1, region: 'France', regionCode: 'FR', regionIsDefault: false, regionReason: 'Set by greenlens.region.', source: 'Ember 2023 yearly carbon intensity' },
+      ? { kgCO2e: kg, gPerKWh: 475, pue: 1, pueIsDefault: true, region: 'World average', regionCode: 'WORLD', regionIsDefault: true, regionReason: 'The time zone (UTC) does not identify a country.', source: 'IEA 2019 world average' }
+      : { kgCO2e: kg, gPerKWh: 56, pue: 1.1, pueIsDefault: false, region: 'France', regionCode: 'FR', regionIsDefault: false, regionReason: 'Set by greenlens.region.', source: 'Ember 2023 yearly carbon intensity' },
     equivalents: [
       { label: 'km driven by an average petrol car', value: kg / 0.17, factor: '0.17 kg CO2e per km', source: 'UK DESNZ 2023 conversion factors' },
       { label: 'smartphone charges', value: energy / 0.0124, factor: '12.4 Wh per full charge', source: 'US EPA greenhouse gas equivalencies' },

@@ -80,6 +80,8 @@ export interface FolderSummary {
 }
 
 export interface LiveRun {
+  /** Workspace folder (absolute path) the script belongs to: the live block names it in multi-root workspaces. */
+  folder: string;
   script: string;
   watts: number;
   energyKWh: number;
@@ -153,7 +155,7 @@ export interface RunReport {
   machineEnergyKWh?: number;
   components: ReportComponent[];
   timeline: { tS: number; cpuW?: number; gpuW?: number; ramW?: number }[];
-  carbon: { kgCO2e: number; gPerKWh: number; pue: number; region: string; regionCode: string; regionIsDefault: boolean; regionReason: string; source: string };
+  carbon: { kgCO2e: number; gPerKWh: number; pue: number; pueIsDefault: boolean; region: string; regionCode: string; regionIsDefault: boolean; regionReason: string; source: string };
   equivalents: Equivalent[];
   greener: GreenerRegion[];
   previous?: { runId: string; energyKWh: number; durationS: number; deltaEnergyRatio: number; deltaDurationRatio: number };

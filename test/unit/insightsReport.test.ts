@@ -102,6 +102,7 @@ describe('insights/report: buildRunReport', () => {
       kgCO2e: r.carbon.kgCO2e,
       gPerKWh: r.carbon.gPerKWh,
       pue: 1.1,
+      pueIsDefault: false,
       region: r.carbon.region.name,
       regionCode: 'FR',
       regionIsDefault: false,
@@ -146,6 +147,7 @@ describe('insights/report: buildRunReport', () => {
     assert.strictEqual(report.previous, undefined);
     assert.strictEqual(report.carbon.regionIsDefault, r.carbon.region.isDefault);
     assert.ok(report.warnings.some((w) => /greenlens\.pue/.test(w)), 'the ignored PUE is reported');
+    assert.deepStrictEqual([report.carbon.pue, report.carbon.pueIsDefault], [1, true], 'the implausible PUE gave way to the default, and the report says so');
     assert.ok(!report.warnings.includes(r.carbon.region.reason));
   });
 });

@@ -7,6 +7,7 @@ import { startCodeServer, type CodeServer } from './harness/codeServer';
 import { copyFixture, harnessPaths } from './harness/paths';
 import type { StageResult } from './runHost';
 import { defineCarbonUiTests } from './ui/carbon.ui';
+import { defineFolderUiTests } from './ui/folders.ui';
 import { defineUiTests, type UiContext } from './ui/workbench.ui';
 
 export async function runUiTests(opts: { vsix: string; log?: (s: string) => void }): Promise<StageResult> {
@@ -21,7 +22,9 @@ export async function runUiTests(opts: { vsix: string; log?: (s: string) => void
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   let ctx: UiContext | undefined;
-  const mocha = new Mocha({ ui: 'bdd', timeout: 90_000, color: false, reporter: 'spec' });
+  // GREENLENS_UI_GREP runs only the matching steps (while working on them); the first step always runs.
+  const grep = process.env.GREENLENS_UI_GREP;
+  const mocha = new Mocha({ ui: 'bdd', timeout: 90_000, color: false, reporter: 'spec', ...(grep ? { grep: `loads the workbench|${grep}` } : {}) });
   mocha.suite.emit('pre-require', globalThis, 'greenlens-vscode-ui', mocha);
   // No toasts are shown under the smoke-test driver, so this server runs without it.
   before(async function () {
@@ -30,7 +33,15 @@ export async function runUiTests(opts: { vsix: string; log?: (s: string) => void
     browser = await launchBrowser(path.join(scratch, 'browser'));
     browser.page.on('pageerror', (e) => log(`  [page error] ${e.message}`));
     await browser.page.goto(server.folderUrl(workspace));
-    ctx = { page: browser.page, workspace, shots };
+    const url = server.url;
+    ctx = {
+      page: browser.page,
+      workspace,
+      shots,
+      scratch,
+      root: paths.root,
+      urlFor: (target) => (target.endsWith('.code-workspace') ? `${url}/?workspace=${encodeURIComponent(target).replace(/%2F/g, '/')}` : server!.folderUrl(target)),
+    };
   });
   after(async () => {
     await browser?.close();
@@ -42,14 +53,17 @@ export async function runUiTests(opts: { vsix: string; log?: (s: string) => void
   };
   defineUiTests(context);
   defineCarbonUiTests(context);
+  // Last: these steps open other workspaces in the page.
+  defineFolderUiTests(context);
 
   const failures: string[] = [];
+  let total = 0;
   const stats = await new Promise<Mocha.Stats>((resolve) => {
     const runner = mocha.run(() => resolve(runner.stats!));
+    total = runner.total; // the steps selected to run
     runner.on('fail', (test, err) => failures.push(`${test.fullTitle()}: ${err instanceof Error ? err.message : String(err)}`));
   });
   // Steps that never ran (a failed `before`) count as failed: they did not show what they should.
-  const total = mocha.suite.total();
   const failed = Math.max(stats.failures, total - stats.passes - stats.pending);
   return { passed: stats.passes, failed, failures };
 }

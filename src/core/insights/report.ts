@@ -106,6 +106,7 @@ export function buildRunReport(record: RunRecord, options: RunReportOptions): Ru
       kgCO2e: record.carbon.kgCO2e,
       gPerKWh: record.carbon.gPerKWh,
       pue: record.carbon.pue,
+      pueIsDefault: record.carbon.pueIsDefault,
       region: region.name,
       regionCode: region.code,
       regionIsDefault: region.isDefault,

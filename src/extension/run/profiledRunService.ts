@@ -43,7 +43,7 @@ export class ProfiledRunService implements vscode.Disposable {
   private readonly recorded = new vscode.EventEmitter<RecordedRun>();
   /** Fires after each run is written to the history (the sidebar listens). */
   readonly onDidRecordRun = this.recorded.event;
-  private readonly live = new vscode.EventEmitter<(LiveStatus & { script: string }) | undefined>();
+  private readonly live = new vscode.EventEmitter<(LiveStatus & { folder: string; script: string }) | undefined>();
   /** Live readings while a run goes on, with the script's workspace-relative path; undefined when it ends. */
   readonly onLive = this.live.event;
   private current?: { run: ProfiledRun; file: vscode.Uri };
@@ -105,7 +105,7 @@ export class ProfiledRunService implements vscode.Disposable {
           nvidiaSmiPath: cfg.get<string>('nvidiaSmiPath', '').trim() || undefined,
         },
         onOutput: (text) => terminal.write(text),
-        onLive: (status) => this.showLive(status, path.relative(folder, file.fsPath).split(path.sep).join('/')),
+        onLive: (status) => this.showLive(status, folder, path.relative(folder, file.fsPath).split(path.sep).join('/')),
         onBudgetExceeded: (check) => {
           void vscode.window.showWarningMessage(`GreenLens: ${check.message}`, 'Stop Run').then((c) => {
             if (c) void this.stop();
@@ -172,7 +172,7 @@ export class ProfiledRunService implements vscode.Disposable {
     await this.current.run.stop();
   }
 
-  private showLive(status: LiveStatus, script: string): void {
+  private showLive(status: LiveStatus, folder: string, script: string): void {
     const { reading, prediction, progress } = status;
     const parts = [`$(pulse) ${formatWatts(reading.processWatts)}`, formatEnergy(reading.processEnergyKWh)];
     if (prediction) parts.push(`→ ${formatEnergy(prediction.totalKWh)}`);
@@ -184,7 +184,7 @@ export class ProfiledRunService implements vscode.Disposable {
         (prediction ? `\n\nPredicted total: ${formatEnergy(prediction.totalKWh)} (from the rate ${prediction.basis.replace(/-/g, ' ')})` : '\n\nThe predicted total appears after the first epoch.') +
         '\n\nClick to stop the run.',
     );
-    this.live.fire({ ...status, script });
+    this.live.fire({ ...status, folder, script });
   }
 
   private scriptConfig(cfg: vscode.WorkspaceConfiguration, folder: string, file: vscode.Uri): ScriptRunConfig {

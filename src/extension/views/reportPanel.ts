@@ -5,7 +5,6 @@
  * previous run of the same script; exports a Markdown carbon statement, CSV
  * and JSON. Panels are restored after a window reload from their saved state.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../core/history/runRecord';
@@ -106,7 +105,8 @@ export class ReportPanels implements vscode.WebviewPanelSerializer<ReportPanelSt
       filters: { [format.toUpperCase()]: [path.extname(exported.fileName).slice(1)] },
     });
     if (!target) return;
-    fs.writeFileSync(target.fsPath, exported.content);
+    // Through VS Code's file system, so the file lands wherever the dialog pointed (also a remote folder).
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(exported.content));
     const choice = await vscode.window.showInformationMessage(`Exported the run to ${vscode.workspace.asRelativePath(target)}.`, 'Open');
     if (choice) await vscode.window.showTextDocument(target);
   }

@@ -12,6 +12,7 @@ import { appendRunPoint, buildFolderSummary, countFindingsByFamily, runDetailsOf
 import { suggestionsFor } from '../../core/insights/suggestions';
 import type { FolderSummary, HostToSidebar, LiveRun, SidebarState, SidebarToHost } from '../../shared/protocol';
 import { COMMANDS } from '../commandIds';
+import { isRunnable } from '../run/interpreter';
 import type { DiagnosticsService } from '../diagnosticsService';
 import type { ProfiledRunService, RecordedRun } from '../run/profiledRunService';
 import { webviewHtml, webviewOptions } from './webviewHtml';
@@ -38,6 +39,7 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
       runs.onDidRecordRun((r) => this.onRunRecorded(r)),
       runs.onLive((status) => {
         this.live = status && {
+          folder: status.folder,
           script: status.script,
           watts: status.reading.processWatts,
           energyKWh: status.reading.processEnergyKWh,
@@ -100,7 +102,9 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
         history = { runs: [], warnings: [`Could not read the history in ${dir}: ${err instanceof Error ? err.message : String(err)}`] };
       }
       for (const w of history.warnings) this.log.warn(w);
-      next.set(root, buildFolderSummary({ name: folder.name, path: root, history, details: this.details, findingsByFamily, suggestions }));
+      // The log keeps full paths; the sidebar names files within the folder it shows them under.
+      const shown = { ...history, warnings: history.warnings.map((w) => w.split(root + path.sep).join('')) };
+      next.set(root, buildFolderSummary({ name: folder.name, path: root, history: shown, details: this.details, findingsByFamily, suggestions }));
     }
     this.folders = next;
     const budget = vscode.workspace.getConfiguration('greenlens').get<number | null>('budget.kWh', null);
@@ -141,22 +145,38 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
         return;
       }
       case 'runCommand':
-        if (m.command === 'runActive') await vscode.commands.executeCommand(COMMANDS.runWithProfile);
+        if (m.command === 'runActive') await this.runActiveOrExample();
         else if (m.command === 'analyzeWorkspace') await vscode.commands.executeCommand(COMMANDS.analyzeWorkspace);
         else await this.openExample();
         return;
     }
   }
 
-  /** Opens a training script of the workspace: the first with an `if __name__` guard, else any. */
-  private async openExample(): Promise<void> {
-    const files = await vscode.workspace.findFiles('**/*.py', '**/{.git,node_modules,venv,.venv,__pycache__}/**', 50);
-    if (files.length === 0) {
-      void vscode.window.showInformationMessage('GreenLens found no Python file in this workspace. Open a folder with a training script.');
+  /** Runs the script in the active editor; with none (the sidebar has focus in a new workspace), the example. */
+  private async runActiveOrExample(): Promise<void> {
+    const active = vscode.window.activeTextEditor?.document.uri;
+    if (active?.scheme === 'file' && isRunnable(active)) {
+      await vscode.commands.executeCommand(COMMANDS.runWithProfile, active);
       return;
     }
+    const example = await this.openExample();
+    if (example) await vscode.commands.executeCommand(COMMANDS.runWithProfile, example);
+  }
+
+  /**
+   * Opens a training script of the workspace: by path order, the first whose
+   * name says it trains (`train.py`, `finetune_bert.py`), else the first Python file.
+   */
+  private async openExample(): Promise<vscode.Uri | undefined> {
+    const files = await vscode.workspace.findFiles('**/*.py', '**/{.git,node_modules,venv,.venv,__pycache__}/**', 200);
+    if (files.length === 0) {
+      void vscode.window.showInformationMessage('GreenLens found no Python file in this workspace. Open a folder with a training script.');
+      return undefined;
+    }
     files.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
-    await vscode.window.showTextDocument(files[0]);
+    const example = files.find((f) => /train|fit|tune/i.test(path.basename(f.fsPath))) ?? files[0];
+    await vscode.window.showTextDocument(example);
+    return example;
   }
 
   private post(message: HostToSidebar): void {

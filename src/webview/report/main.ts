@@ -171,7 +171,7 @@ function carbon(r: RunReport): HTMLElement {
       ['CO2e', formatMass(c.kgCO2e)],
       ['Region', `${c.region} (${c.regionCode})`],
       ['Grid carbon intensity', `${significant(c.gPerKWh)} g CO2e/kWh`],
-      ['PUE', `${significant(c.pue)}`],
+      ['PUE', c.pueIsDefault ? `${significant(c.pue)} (default: the machine alone; set greenlens.pue for a data centre)` : `${significant(c.pue)} (set with greenlens.pue)`],
       ['Source', c.source],
     ]),
   );

@@ -26,6 +26,8 @@ const TOP_SUGGESTIONS = 5;
 export interface FolderViewContext {
   theme: ThemeColors;
   budgetKWh?: number;
+  /** Running scripts is possible (a trusted workspace). */
+  canRun: boolean;
   post(message: SidebarToHost): void;
   /** Whether a collapsible section is open; `fallback` when the user never toggled it. */
   isOpen(key: string, fallback: boolean): boolean;
@@ -63,14 +65,15 @@ export class FolderView {
       'section',
       { class: 'folder', 'aria-labelledby': headingId },
       h('h2', { id: headingId, class: 'folder-name', title: folder.path, text: folder.name }),
-      hasRuns ? this.totals : h('p', { class: 'muted', text: 'No profiled runs in this folder yet. Use "Run with Energy Profile" on a training script to record one.' }),
+      // First, so that totals are never read without knowing some lines were left out of them.
+      folder.warnings.length > 0 && this.warnings(),
+      hasRuns ? this.totals : this.noRuns(),
       hasRuns && this.week,
       hasRuns && this.budget.element,
       this.chart?.element,
       folder.scripts.length > 0 && this.collapsible('scripts', true, h('span', null, 'Scripts', this.scriptCount), this.scriptList),
       this.findings(),
       folder.suggestions.length > 0 && this.suggestions(),
-      folder.warnings.length > 0 && this.warnings(),
     );
   }
 
@@ -173,6 +176,20 @@ export class FolderView {
     return item;
   }
 
+  /** What to do when the folder has findings or suggestions but no run yet. */
+  private noRuns(): HTMLElement {
+    return h(
+      'div',
+      { class: 'no-runs' },
+      h('p', { class: 'muted', text: 'No profiled runs in this folder yet: run a training script with an energy profile to record one.' }),
+      button('Run the active script with an energy profile', () => this.ctx.post({ type: 'runCommand', command: 'runActive' }), {
+        class: 'primary',
+        disabled: !this.ctx.canRun,
+        title: this.ctx.canRun ? 'Runs the script in the active editor (or the example) and meters its energy' : 'Running scripts needs a trusted workspace',
+      }),
+    );
+  }
+
   private findings(): HTMLElement {
     const counts = this.folder.findingsByFamily;
     const total = FAMILIES.reduce((sum, [code]) => sum + (counts?.[code] ?? 0), 0);
@@ -189,7 +206,12 @@ export class FolderView {
         );
       }),
     );
-    return h('div', { class: 'findings' }, h('h3', null, 'Findings ', h('span', { class: 'count', text: `(${total} open)` })), list);
+    // Findings cover the files analysed so far (the open ones, until the whole workspace is analysed).
+    const analyze = button('Analyze the workspace', () => this.ctx.post({ type: 'runCommand', command: 'analyzeWorkspace' }), {
+      class: 'link analyze',
+      title: 'Analyse every Python file of the workspace, not only the open ones',
+    });
+    return h('div', { class: 'findings' }, h('h3', null, 'Findings ', h('span', { class: 'count', text: `(${total} open)` })), list, analyze);
   }
 
   private suggestions(): HTMLElement {
@@ -232,9 +254,10 @@ export class FolderView {
 
   private warnings(): HTMLElement {
     const w = this.folder.warnings;
+    // Open by default: it names the lines that were left out of the totals.
     return this.collapsible(
       'warnings',
-      false,
+      true,
       h('span', null, 'History warnings', h('span', { class: 'count', text: ` (${w.length})` })),
       h('ul', { class: 'warnings' }, ...w.map((text) => h('li', { text }))),
     );

@@ -41,7 +41,8 @@ export class LiveView {
     );
   }
 
-  update(live: LiveRun | undefined, budgetKWh: number | undefined): void {
+  /** `folderName` is given in multi-root workspaces, where the script alone does not say which folder runs. */
+  update(live: LiveRun | undefined, budgetKWh: number | undefined, folderName?: string): void {
     if (live?.script !== this.running) {
       if (live) this.status.textContent = `Profiled run of ${live.script} started.`;
       else if (this.running) this.status.textContent = `Profiled run of ${this.running} ended.`;
@@ -49,7 +50,7 @@ export class LiveView {
     }
     this.element.hidden = !live;
     if (!live) return;
-    this.title.textContent = `Running ${live.script}`;
+    this.title.textContent = folderName ? `Running ${live.script} in ${folderName}` : `Running ${live.script}`;
     this.badge.textContent = live.provenance;
     this.badge.className = `badge badge-${live.provenance}`;
     this.badge.title =

@@ -6,7 +6,7 @@
  * Expects the host's HTML to hold `<div id="app"></div>` (the body is used
  * otherwise) and to link dist/webview/sidebar.css.
  */
-import type { FolderSummary, HostToSidebar, SidebarState, SidebarToHost } from '../../shared/protocol';
+import type { FolderSummary, HostToSidebar, LiveRun, SidebarState, SidebarToHost } from '../../shared/protocol';
 import { applyThemeDefaults, readTheme, type ThemeColors, watchTheme } from '../common/charts';
 import { appRoot, button, h } from '../common/dom';
 import { connect, type HostConnection } from '../common/vscodeApi';
@@ -49,7 +49,7 @@ class SidebarApp {
         break;
       case 'live':
         if (this.state) this.state.live = message.live;
-        this.live.update(message.live, this.state?.budgetKWh);
+        this.live.update(message.live, this.state?.budgetKWh, this.liveFolderName(message.live));
         break;
       case 'runAppended':
         this.appendRun(message);
@@ -62,7 +62,7 @@ class SidebarApp {
     this.state = state;
     for (const view of this.views) view.destroy();
     this.views = [];
-    this.live.update(state.live, state.budgetKWh);
+    this.live.update(state.live, state.budgetKWh, this.liveFolderName(state.live));
     if (isEmpty(state)) {
       this.content.replaceChildren(this.emptyState(state));
     } else {
@@ -72,6 +72,13 @@ class SidebarApp {
       for (const view of this.views) view.mount();
     }
     performance.measure('greenlens-sidebar-render', 'greenlens-sidebar-state');
+  }
+
+  /** The live run's folder name, when there is more than one folder to tell apart. */
+  private liveFolderName(live: LiveRun | undefined): string | undefined {
+    const folders = this.state?.folders ?? [];
+    if (!live || folders.length < 2) return undefined;
+    return folders.find((f) => f.path === live.folder)?.name;
   }
 
   private appendRun(message: Extract<HostToSidebar, { type: 'runAppended' }>): void {
@@ -104,6 +111,7 @@ class SidebarApp {
     return new FolderView(folder, {
       theme: this.theme,
       budgetKWh: this.state?.budgetKWh,
+      canRun: this.state?.canRun ?? false,
       post: (m) => this.host.post(m),
       isOpen: (key, fallback) => this.ui.open[key] ?? fallback,
       setOpen: (key, open) => {
@@ -129,7 +137,11 @@ class SidebarApp {
         'div',
         { class: 'actions' },
         button('Open the example training script', () => post('openExample'), { class: 'primary' }),
-        !noFolder && button('Run the active script with an energy profile', () => post('runActive'), { disabled: !state.canRun }),
+        !noFolder &&
+          button('Run the active script with an energy profile', () => post('runActive'), {
+            disabled: !state.canRun,
+            title: 'Runs the script in the active editor, or the example when none is open, and meters its energy',
+          }),
         !noFolder && !state.canRun && h('p', { class: 'muted', text: 'Running scripts needs a trusted workspace; analysis works without it.' }),
         !noFolder && button('Analyze the workspace', () => post('analyzeWorkspace')),
       ),
@@ -137,8 +149,11 @@ class SidebarApp {
   }
 }
 
+/** Nothing to show in any folder: no runs, findings, suggestions or history warnings (a notice must never be hidden). */
 function isEmpty(state: SidebarState): boolean {
-  return state.folders.every((f) => f.runs.length === 0 && f.suggestions.length === 0 && Object.values(f.findingsByFamily ?? {}).every((n) => !n));
+  return state.folders.every(
+    (f) => f.runs.length === 0 && f.suggestions.length === 0 && f.warnings.length === 0 && Object.values(f.findingsByFamily ?? {}).every((n) => !n),
+  );
 }
 
 const host = connect<SidebarToHost, SidebarUiState>();

@@ -16,6 +16,8 @@ type Mode = 'run' | 'day';
 
 /** Above this many points the line is drawn without point markers. */
 const MARKER_LIMIT = 150;
+/** An hour in milliseconds (the run chart's x axis is epoch milliseconds). */
+const HOUR_MS = 3_600_000;
 
 export class RunChart {
   readonly element: HTMLElement;
@@ -116,6 +118,16 @@ export class RunChart {
               callback(value) {
                 return formatDateTick(Number(value), this.max - this.min);
               },
+            },
+            // One run (or runs a few minutes apart) would get a span of years from
+            // Chart.js's default padding: show at least an hour either side instead.
+            // (The limits are already padded here, so the span is taken from the data.)
+            afterDataLimits: (scale) => {
+              const data = scale.getMinMax(false);
+              if (data.max - data.min >= 2 * HOUR_MS) return;
+              const middle = (data.min + data.max) / 2;
+              scale.min = middle - HOUR_MS;
+              scale.max = middle + HOUR_MS;
             },
             // Whole days, hours or months rather than round numbers of milliseconds.
             afterBuildTicks: (scale) => {

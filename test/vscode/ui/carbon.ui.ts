@@ -11,11 +11,11 @@ import type { Page } from 'playwright-core';
 import { buildRunRecord } from '../../../src/core/history/runRecord';
 import { appendRun } from '../../../src/core/history/runStore';
 import { sig } from '../../../src/core/report/units';
-import { step } from '../harness/steps';
+import { step, waitUntil } from '../harness/steps';
 import type { UiContext } from './workbench.ui';
 
-/** Seeds `n` runs of train.py with known energies (1…n Wh) into the workspace's history. */
-export function seedHistory(workspace: string, n: number): { totalKWh: number } {
+/** Seeds `n` runs of `script` with known energies (1…n Wh) into the workspace's history. */
+export function seedHistory(workspace: string, n: number, script = 'train.py'): { totalKWh: number } {
   let totalKWh = 0;
   for (let i = 1; i <= n; i++) {
     const kWh = i / 1000;
@@ -28,8 +28,8 @@ export function seedHistory(workspace: string, n: number): { totalKWh: number } 
         warnings: [],
       },
       projectName: 'workspace',
-      experimentId: 'train.py',
-      command: { argv: ['python3', 'train.py'], cwd: workspace, file: 'train.py' },
+      experimentId: script,
+      command: { argv: ['python3', script], cwd: workspace, file: script },
       startedAt: new Date(Date.now() - (n - i + 1) * 3600_000),
       exitCode: 0,
       carbon: { region: 'FR' },
@@ -39,9 +39,12 @@ export function seedHistory(workspace: string, n: number): { totalKWh: number } 
   return { totalKWh };
 }
 
-async function palette(page: Page, text: string): Promise<void> {
-  // Keys typed while a webview has focus stay in its iframe: give the workbench focus first.
-  await page.locator('.monaco-workbench .part.editor .tabs-container .tab.active').first().click();
+export async function palette(page: Page, text: string): Promise<void> {
+  // Keys typed while a webview has focus stay in its iframe: give the workbench focus first
+  // (the active editor tab, or the empty editor area when nothing is open).
+  const tab = page.locator('.monaco-workbench .part.editor .tabs-container .tab.active').first();
+  if ((await tab.count()) > 0) await tab.click();
+  else await page.locator('.monaco-workbench .part.editor').first().click();
   await page.keyboard.press('F1');
   await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 15_000 });
   await page.locator('.quick-input-widget input').pressSequentially(text, { delay: 10 });
@@ -51,7 +54,7 @@ async function palette(page: Page, text: string): Promise<void> {
 }
 
 /** The innermost document of the webview that contains `text`. */
-async function frameWith(page: Page, text: string | RegExp, what: string, timeout = 30_000) {
+export async function frameWith(page: Page, text: string | RegExp, what: string, timeout = 30_000) {
   return step(what, async () => {
     const deadline = Date.now() + timeout;
     for (;;) {
@@ -123,6 +126,48 @@ export function defineCarbonUiTests(ctx: () => UiContext): void {
       for (const format of ['Markdown', 'CSV', 'JSON']) {
         assert.strictEqual(await report.getByRole('button', { name: `Export the report as ${format}` }).count(), 1, `an ${format} export button`);
       }
+    });
+
+    it('exports the open report as a Markdown carbon statement through the save dialog', async () => {
+      const { page, workspace } = ctx();
+      const report = await frameWith(page, 'Run report: train.py', 'the run report panel');
+      await step('click "Export the report as Markdown"', () => report.getByRole('button', { name: 'Export the report as Markdown' }).click());
+      // VS Code in a browser asks with its own file dialog: a quick input holding the proposed path.
+      const input = page.locator('.quick-input-widget input');
+      const proposed = await step('the save dialog to propose a file in the workspace', async () => {
+        await input.waitFor({ state: 'visible', timeout: 15_000 });
+        return waitUntil('a proposed .md path', async () => {
+          const value = await input.inputValue();
+          return /carbon-statement\.md$/.test(value) ? value : undefined;
+        });
+      });
+      const fileName = path.basename(proposed);
+      assert.match(fileName, /^greenlens-run-[0-9a-f]{8}-carbon-statement\.md$/);
+      await page.keyboard.press('Enter');
+      const target = path.join(workspace, fileName);
+      await step('the statement to be written', () => waitUntil(`${target} to exist`, () => fs.existsSync(target), 15_000));
+      await step('a notification naming the file', () => page.locator('.notifications-toasts', { hasText: `Exported the run to ${fileName}` }).waitFor({ timeout: 15_000 }));
+      const statement = fs.readFileSync(target, 'utf8');
+      const runId = fileName.slice('greenlens-run-'.length, 'greenlens-run-'.length + 8);
+      const record = JSON.parse(
+        fs.readFileSync(path.join(workspace, '.greenlens', 'runs', fs.readdirSync(path.join(workspace, '.greenlens', 'runs')).find((f) => f.startsWith(runId))!), 'utf8'),
+      );
+      assert.ok(statement.startsWith('# Carbon statement: train.py'), statement.slice(0, 200));
+      assert.ok(statement.includes(`GreenLens run ${record.runId}`), 'the statement names the run');
+      assert.ok(statement.includes(`${sig(record.energy.totalKWh, 4)} kWh`), 'the statement carries the energy of the run file');
+      assert.match(statement, /\| PUE \| 1 \(default/);
+    });
+
+    it('restores the open report after the window reloads', async () => {
+      const { page } = ctx();
+      await frameWith(page, 'Run report: train.py', 'the run report panel before the reload');
+      // The command a user runs: the workbench saves its editors' state before it reloads.
+      const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+      await palette(page, 'Developer: Reload Window');
+      await step('the workbench to reload', () => reloaded);
+      await step('the workbench to render again', () => page.locator('.monaco-workbench').waitFor({ timeout: 60_000 }));
+      const report = await frameWith(page, 'Run report: train.py', 'the restored run report', 60_000);
+      await step('the restored power timeline to be drawn', () => report.locator('canvas').first().waitFor({ state: 'visible', timeout: 15_000 }));
     });
 
     it('shows the sidebar and report in a dark theme', async () => {

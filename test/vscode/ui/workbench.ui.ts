@@ -15,6 +15,12 @@ export interface UiContext {
   /** The copy of test/vscode/workspace the server opened. */
   workspace: string;
   shots: string;
+  /** A git-ignored folder for more workspaces. */
+  scratch: string;
+  /** The project root (for the examples). */
+  root: string;
+  /** The workbench URL that opens a folder or a .code-workspace file. */
+  urlFor(target: string): string;
 }
 
 /** 1-based line:column of the first occurrence of `needle` in a workspace file (for Go to Line). */
