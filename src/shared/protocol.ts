@@ -109,7 +109,7 @@ export type SidebarToHost =
   | { type: 'ready' }
   | { type: 'openRun'; folder: string; runId: string }
   | { type: 'openLocation'; folder: string; file: string; line: number }
-  | { type: 'runCommand'; command: 'openExample' | 'runActive' | 'analyzeWorkspace' };
+  | { type: 'runCommand'; command: 'openExample' | 'runActive' | 'analyzeWorkspace' | 'manageTrust' };
 
 // ---------------------------------------------------------------- run report
 

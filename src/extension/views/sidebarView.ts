@@ -147,6 +147,7 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
       case 'runCommand':
         if (m.command === 'runActive') await this.runActiveOrExample();
         else if (m.command === 'analyzeWorkspace') await vscode.commands.executeCommand(COMMANDS.analyzeWorkspace);
+        else if (m.command === 'manageTrust') await vscode.commands.executeCommand('workbench.trust.manage');
         else await this.openExample();
         return;
     }
@@ -164,8 +165,9 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
   }
 
   /**
-   * Opens a training script of the workspace: by path order, the first whose
-   * name says it trains (`train.py`, `finetune_bert.py`), else the first Python file.
+   * Opens a training script of the workspace: in path order, the first whose
+   * name says it trains (`tiny_cpu_train.py`), else one that fits or tunes
+   * (`hf_finetune.py`), else the first Python file.
    */
   private async openExample(): Promise<vscode.Uri | undefined> {
     const files = await vscode.workspace.findFiles('**/*.py', '**/{.git,node_modules,venv,.venv,__pycache__}/**', 200);
@@ -174,7 +176,8 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
       return undefined;
     }
     files.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
-    const example = files.find((f) => /train|fit|tune/i.test(path.basename(f.fsPath))) ?? files[0];
+    const named = (re: RegExp) => files.find((f) => re.test(path.basename(f.fsPath)));
+    const example = named(/train/i) ?? named(/fit|tune/i) ?? files[0];
     await vscode.window.showTextDocument(example);
     return example;
   }

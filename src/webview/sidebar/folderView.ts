@@ -187,6 +187,8 @@ export class FolderView {
         disabled: !this.ctx.canRun,
         title: this.ctx.canRun ? 'Runs the script in the active editor (or the example) and meters its energy' : 'Running scripts needs a trusted workspace',
       }),
+      !this.ctx.canRun && h('p', { class: 'muted', text: 'Running scripts needs a trusted workspace; analysis works without it.' }),
+      !this.ctx.canRun && button('Manage workspace trust', () => this.ctx.post({ type: 'runCommand', command: 'manageTrust' })),
     );
   }
 

@@ -122,7 +122,7 @@ class SidebarApp {
   }
 
   private emptyState(state: SidebarState): HTMLElement {
-    const post = (command: 'openExample' | 'runActive' | 'analyzeWorkspace') => this.host.post({ type: 'runCommand', command });
+    const post = (command: Extract<SidebarToHost, { type: 'runCommand' }>['command']) => this.host.post({ type: 'runCommand', command });
     const noFolder = state.folders.length === 0;
     return h(
       'section',
@@ -143,6 +143,7 @@ class SidebarApp {
             title: 'Runs the script in the active editor, or the example when none is open, and meters its energy',
           }),
         !noFolder && !state.canRun && h('p', { class: 'muted', text: 'Running scripts needs a trusted workspace; analysis works without it.' }),
+        !noFolder && !state.canRun && button('Manage workspace trust', () => post('manageTrust')),
         !noFolder && button('Analyze the workspace', () => post('analyzeWorkspace')),
       ),
     );

@@ -45,6 +45,8 @@ export interface CodeServerOptions {
   workspaceTrust?: boolean;
   /** Merged over QUIET_SETTINGS. Written only when the profile has no settings.json yet. */
   settings?: Record<string, unknown>;
+  /** Added to an existing settings.json that lacks them (a value the user set is kept). */
+  missingSettings?: Record<string, unknown>;
   /** Folder opened at `/` (also reachable through `folderUrl()`). */
   folder?: string;
   /** More code-server command-line arguments. */
@@ -129,10 +131,24 @@ function prepareProfile(opts: CodeServerOptions): { userData: string; extensions
     if (opts.workspaceTrust === false) settings['security.workspace.trust.enabled'] = false;
     fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2) + '\n');
   }
+  if (opts.missingSettings) addMissingSettings(settingsFile, opts.missingSettings);
   // Our own config file, so code-server never writes a generated password next to the user's real one.
   const config = path.join(dir, 'config.yaml');
   fs.writeFileSync(config, 'auth: none\ncert: false\n');
   return { userData, extensions, config };
+}
+
+/** Adds keys to a settings file that lacks them; a file that is not plain JSON (comments) is left alone. */
+function addMissingSettings(file: string, values: Record<string, unknown>): void {
+  let current: Record<string, unknown>;
+  try {
+    current = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return;
+  }
+  const missing = Object.entries(values).filter(([key]) => !(key in current));
+  if (missing.length === 0) return;
+  fs.writeFileSync(file, JSON.stringify({ ...current, ...Object.fromEntries(missing) }, null, 2) + '\n');
 }
 
 function requireCodeServer(paths: HarnessPaths): void {

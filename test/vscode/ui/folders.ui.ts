@@ -134,6 +134,16 @@ export function defineFolderUiTests(ctx: () => UiContext): void {
       await step('click "Run the active script with an energy profile"', () => sidebar.getByRole('button', { name: 'Run the active script with an energy profile' }).click());
       await step('the example in the editor', () => c.page.locator('.monaco-editor .view-lines', { hasText: 'BCEWithLogitsLoss' }).waitFor({ timeout: 30_000 }));
       await expectFirstRun(c, fresh);
+      // …and its report, one more click away.
+      const withRun = await frameWith(c.page, /\b1\s*run\b/, 'the sidebar with the run');
+      await step('click the tiny_cpu_train.py row', () => withRun.getByRole('button', { name: /^tiny_cpu_train\.py: last run/ }).click());
+      const report = await frameWith(c.page, 'Run report: tiny_cpu_train.py', 'the run report');
+      await step('its power timeline to be drawn', () => report.locator('canvas').first().waitFor({ state: 'visible', timeout: 15_000 }));
+      const runs = path.join(fresh, '.greenlens', 'runs');
+      const run = JSON.parse(fs.readFileSync(path.join(runs, fs.readdirSync(runs)[0]), 'utf8'));
+      const text = await report.locator('body').innerText();
+      assert.ok(text.includes(run.runId.slice(0, 8)) || text.includes(run.runId), 'the report is of the recorded run');
+      assert.match(text, /exit code\s*0|completed/i, `the report gives the outcome: ${text.slice(0, 400)}`);
     });
   });
 }
