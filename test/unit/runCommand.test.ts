@@ -49,6 +49,9 @@ describe('greenlens run', function () {
     assert.strictEqual(record.trackingMode, 'process');
     assert.ok(record.energy.components.every((c) => c.provenance === 'estimated' && c.source.length > 0));
     assert.strictEqual(record.progress?.totalEpochs, 3);
+    // The timeline has a GPU series only where there is a GPU: no flat 0 W line for a GPU that is not there.
+    const hasGpu = record.energy.components.some((c) => c.component === 'gpu');
+    assert.ok(record.timeline.length > 0 && record.timeline.every((p) => (p.gpuW !== undefined) === hasGpu), JSON.stringify(record.timeline[0]));
   });
 
   it('meters a Node script and passes its exit code through', async () => {
@@ -100,6 +103,7 @@ describe('greenlens run', function () {
       assert.ok(gpu, `${fake}: a GPU component`);
       assert.strictEqual(gpu.provenance, provenance);
       assert.ok(gpu.machineEnergyKWh! > 0);
+      assert.ok(record.timeline.some((p) => p.gpuW! > 0), `${fake}: GPU watts in the timeline`);
       assert.deepStrictEqual(record.hardware.gpuModels.length, 2);
     }
   });

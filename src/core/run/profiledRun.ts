@@ -162,6 +162,7 @@ export async function startProfiledRun(options: ProfiledRunOptions): Promise<Pro
  * of each component (tracking mode `process`), the whole machine beside it.
  */
 export function toMeterSummary(report: MeterReport): MeterSummary {
+  const hasGpu = report.components.some((c) => c.component === 'gpu');
   return {
     durationS: report.durationS,
     trackingMode: 'process',
@@ -173,7 +174,8 @@ export function toMeterSummary(report: MeterReport): MeterSummary {
       source: `${c.source}; ${c.attribution}`,
       machineEnergyKWh: c.energyKWh,
     })),
-    timeline: report.timeline.map((p) => ({ tS: p.t, cpuW: p.cpuW, gpuW: p.gpuW, ramW: p.ramW })),
+    // Without a GPU the meter's gpuW is a placeholder 0: leave it out, so no report draws a GPU that is not there.
+    timeline: report.timeline.map((p) => (hasGpu ? { tS: p.t, cpuW: p.cpuW, gpuW: p.gpuW, ramW: p.ramW } : { tS: p.t, cpuW: p.cpuW, ramW: p.ramW })),
     warnings: report.warnings,
     cpuModel: report.cpuModel,
     cpuCount: report.cpuCount,
