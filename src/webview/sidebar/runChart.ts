@@ -97,7 +97,7 @@ export class RunChart {
               label: (item) => {
                 const d = item.raw as Datum;
                 if (this.mode === 'day') return `${formatMass(d.y)} CO2e, ${formatEnergy(d.kWh)}, ${formatCount(d.runs)} ${d.runs === 1 ? 'run' : 'runs'}`;
-                const status = d.run.status === 'completed' ? '' : ` (${d.run.status})`;
+                const status = d.run.status === 'completed' ? '' : d.run.status === 'unknown' ? ' (status not recorded)' : ` (${d.run.status})`;
                 return `${d.run.script}: ${formatMass(d.y)} CO2e, ${formatEnergy(d.kWh)}${status}`;
               },
               afterLabel: (item) => {
@@ -212,7 +212,9 @@ export class RunChart {
   }
 
   private pointColor(d: Datum | undefined): string {
-    return this.mode === 'run' && d && d.run.status !== 'completed' ? this.theme.red : this.theme.green;
+    // Red marks a run that did not finish; a CSV-only row has no status (`unknown`) and stays neutral.
+    const unfinished = d && (d.run.status === 'failed' || d.run.status === 'killed' || d.run.status === 'cancelled');
+    return this.mode === 'run' && unfinished ? this.theme.red : this.theme.green;
   }
 
   private updateText(): void {

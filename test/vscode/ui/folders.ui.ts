@@ -70,7 +70,8 @@ export function defineFolderUiTests(ctx: () => UiContext): void {
       lines.splice(2, 0, 'this line was damaged by hand');
       fs.writeFileSync(csv, lines.join('\n'));
       const workspaceFile = path.join(root, 'multi.code-workspace');
-      fs.writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: 'alpha' }, { path: 'beta' }] }));
+      // A per-run budget of 2.5 Wh: alpha's last run (3 Wh) is over it, beta's (2 Wh) under.
+      fs.writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: 'alpha' }, { path: 'beta' }], settings: { 'greenlens.budget.kWh': 0.0025 } }));
 
       await openWorkspace(c, workspaceFile, 'alpha');
       await palette(c.page, 'GreenLens: Show Carbon Sidebar');
@@ -86,6 +87,8 @@ export function defineFolderUiTests(ctx: () => UiContext): void {
       assert.match(betaText, /\b2\s*runs\b/, `beta has its own 2 runs: ${betaText.slice(0, 300)}`);
       assert.ok(betaText.includes('evaluate.py') && !betaText.includes('train.py'), 'each section lists its own scripts');
       assert.ok(!betaText.includes('History warnings'), 'the notice stays in the folder it concerns');
+      assert.match(alphaText, /Last run: 3 Wh, over the 2\.5 Wh budget by 20%/, 'alpha\'s budget bar');
+      assert.match(betaText, /Last run: 2 Wh of the 2\.5 Wh budget \(80%\)/, 'beta\'s budget bar');
     });
 
     it('shows a notice naming a corrupt run file when its report is opened', async () => {
