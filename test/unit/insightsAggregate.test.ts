@@ -13,6 +13,7 @@ import { appendRun, readHistory } from '../../src/core/history/runStore';
 import {
   appendRunPoint,
   buildFolderSummary,
+  buildFolderSummaryWithStatuses,
   countFindingsByFamily,
   historyTimestampMs,
   isoWeekStart,
@@ -181,6 +182,46 @@ describe('insights/aggregate: weeks', () => {
     assert.strictEqual(s.totals.thisWeekKWh, 0.1);
     assert.strictEqual(s.warnings[0], 'emissions.csv: line 9 is torn; skipped');
     assert.match(s.warnings[1], /1 history row\(s\) have a timestamp that could not be read/);
+  });
+});
+
+describe('insights/aggregate: statuses from the records', () => {
+  // a.py: 5 Wh completed, then a crash after 1 Wh, then 3 Wh completed; b.py: one run with no record.
+  const history = {
+    runs: [
+      row({ runId: 'a1', experimentId: 'a.py', timestamp: '2025-03-05T10:00:00', energyKWh: 0.005 }),
+      row({ runId: 'a2', experimentId: 'a.py', timestamp: '2025-03-05T11:00:00', energyKWh: 0.001 }),
+      row({ runId: 'a3', experimentId: 'a.py', timestamp: '2025-03-05T12:00:00', energyKWh: 0.003 }),
+      row({ runId: 'b1', experimentId: 'b.py', timestamp: '2025-03-05T13:00:00', energyKWh: 0.0005 }),
+    ],
+    warnings: [],
+  };
+  const records: Record<string, RunStatus> = { a1: 'completed', a2: 'failed', a3: 'completed' };
+
+  it('never keeps a failed run as the best once its record says so, and reads only the runs it shows', () => {
+    const read: string[] = [];
+    const details = new Map();
+    const s = buildFolderSummaryWithStatuses({ name: 'd', path: '/d', history, details, now: new Date(2025, 2, 6) }, (id) => {
+      read.push(id);
+      return records[id];
+    });
+    const a = s.scripts.find((x) => x.script === 'a.py')!;
+    assert.strictEqual(a.best.runId, 'a3', 'the crashed 1 Wh run gave way to the cheapest completed one');
+    assert.strictEqual(a.best.status, 'completed');
+    assert.strictEqual(a.last.status, 'completed');
+    const b = s.scripts.find((x) => x.script === 'b.py')!;
+    assert.strictEqual(b.best.status, 'unknown', 'a run without a record stays unknown, and may stand as best');
+    assert.deepStrictEqual([...read].sort(), ['a2', 'a3', 'b1'], 'a1 was never shown as last or best, so never read');
+    assert.strictEqual(details.get('a2').status, 'failed', 'what was read is kept for the next refresh');
+    // The summary equals a plain one built with the statuses known up front.
+    const known = new Map(Object.entries(records).map(([id, status]) => [id, { status }]));
+    assert.deepStrictEqual(s.scripts, buildFolderSummary({ name: 'd', path: '/d', history, details: known, now: new Date(2025, 2, 6) }).scripts);
+  });
+
+  it('stops reading records at the limit', () => {
+    let reads = 0;
+    buildFolderSummaryWithStatuses({ name: 'd', path: '/d', history }, () => (reads++, 'failed'), 2);
+    assert.strictEqual(reads, 2);
   });
 });
 

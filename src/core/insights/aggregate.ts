@@ -11,7 +11,9 @@
  *   writes the script's path there; CodeCarbon writes a UUID, which is
  *   skipped), else its `project_name`;
  * - the status is `unknown` unless the caller knows better (`details`: the
- *   records it already holds, such as runs finished in this session).
+ *   records it already holds, such as runs finished in this session);
+ *   `buildFolderSummaryWithStatuses` reads the records of the few runs a
+ *   summary shows as a script's last or best run.
  *
  * After the first read, `appendRunPoint` folds each new run into the summary
  * without reading the history again; its result equals a full recompute over
@@ -289,6 +291,39 @@ export function buildFolderSummary(input: FolderSummaryInput): FolderSummary {
     suggestions: input.suggestions ?? [],
     warnings,
   };
+}
+
+/**
+ * `buildFolderSummary`, with the status of the runs it names as a script's
+ * last or best run looked up (`statusOf`, reading their records) when the CSV
+ * could not say. A run that crashed after two seconds used little energy and
+ * must not stand as the best: when a looked-up best did not complete, the
+ * summary is rebuilt and the next candidate checked. At most `maxLookups`
+ * records are read; what is learnt is added to `details` (when it is a Map)
+ * so the next refresh reads nothing again.
+ */
+export function buildFolderSummaryWithStatuses(
+  input: FolderSummaryInput,
+  statusOf: (runId: string) => RunPointStatus | undefined,
+  maxLookups = 50,
+): FolderSummary {
+  const details = input.details instanceof Map ? (input.details as Map<string, RunDetails>) : new Map(input.details ?? []);
+  const looked = new Set<string>();
+  for (;;) {
+    const summary = buildFolderSummary({ ...input, details });
+    let bestChanged = false;
+    for (const s of summary.scripts) {
+      for (const p of [s.last, s.best]) {
+        if (p.status !== 'unknown' || looked.has(p.runId) || looked.size >= maxLookups) continue;
+        looked.add(p.runId);
+        const status = statusOf(p.runId);
+        if (status === undefined) continue;
+        details.set(p.runId, { ...details.get(p.runId), status });
+        if (p === s.best && !canBeBest({ ...p, status })) bestChanged = true;
+      }
+    }
+    if (!bestChanged) return looked.size > 0 ? buildFolderSummary({ ...input, details }) : summary;
+  }
 }
 
 /**

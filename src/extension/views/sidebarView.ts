@@ -7,8 +7,8 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { historyDir, readHistory } from '../../core/history/runStore';
-import { appendRunPoint, buildFolderSummary, countFindingsByFamily, runDetailsOf, runPointOfRecord, type RunDetails } from '../../core/insights/aggregate';
+import { historyDir, readHistory, readRun } from '../../core/history/runStore';
+import { appendRunPoint, buildFolderSummaryWithStatuses, countFindingsByFamily, runDetailsOf, runPointOfRecord, type RunDetails } from '../../core/insights/aggregate';
 import { suggestionsFor } from '../../core/insights/suggestions';
 import type { FolderSummary, HostToSidebar, LiveRun, SidebarState, SidebarToHost } from '../../shared/protocol';
 import { COMMANDS } from '../commandIds';
@@ -104,7 +104,15 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
       for (const w of history.warnings) this.log.warn(w);
       // The log keeps full paths; the sidebar names files within the folder it shows them under.
       const shown = { ...history, warnings: history.warnings.map((w) => w.split(root + path.sep).join('')) };
-      next.set(root, buildFolderSummary({ name: folder.name, path: root, history: shown, details: this.details, findingsByFamily, suggestions }));
+      // The CSV does not say how a run ended: the records of the runs shown as last and best do.
+      const statusOf = (runId: string) => {
+        try {
+          return readRun(dir, runId)?.status;
+        } catch {
+          return undefined; // an unreadable record is named when its report is opened
+        }
+      };
+      next.set(root, buildFolderSummaryWithStatuses({ name: folder.name, path: root, history: shown, details: this.details, findingsByFamily, suggestions }, statusOf));
     }
     this.folders = next;
     const budget = vscode.workspace.getConfiguration('greenlens').get<number | null>('budget.kWh', null);
