@@ -81,6 +81,12 @@ export function defineFolderUiTests(ctx: () => UiContext): void {
       const lines = fs.readFileSync(csv, 'utf8').split('\n');
       lines.splice(2, 0, 'this line was damaged by hand');
       fs.writeFileSync(csv, lines.join('\n'));
+      // alpha's cheapest run (1 Wh) crashed: its record says so, the CSV cannot.
+      const runsDir = path.join(alpha, '.greenlens', 'runs');
+      for (const f of fs.readdirSync(runsDir)) {
+        const record = JSON.parse(fs.readFileSync(path.join(runsDir, f), 'utf8'));
+        if (record.energy.totalKWh === 0.001) fs.writeFileSync(path.join(runsDir, f), JSON.stringify({ ...record, status: 'failed', exitCode: 1 }));
+      }
       const workspaceFile = path.join(root, 'multi.code-workspace');
       // A per-run budget of 2.5 Wh: alpha's last run (3 Wh) is over it, beta's (2 Wh) under.
       fs.writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: 'alpha' }, { path: 'beta' }], settings: { 'greenlens.budget.kWh': 0.0025 } }));
@@ -100,6 +106,7 @@ export function defineFolderUiTests(ctx: () => UiContext): void {
       assert.ok(betaText.includes('evaluate.py') && !betaText.includes('train.py'), 'each section lists its own scripts');
       assert.ok(!betaText.includes('History warnings'), 'the notice stays in the folder it concerns');
       assert.match(alphaText, /Last run: 3 Wh, over the 2\.5 Wh budget by 20%/, 'alpha\'s budget bar');
+      assert.match(alphaText, /best 2 Wh/, 'the crashed 1 Wh run is not alpha\'s best');
       assert.match(betaText, /Last run: 2 Wh of the 2\.5 Wh budget \(80%\)/, 'beta\'s budget bar');
     });
 
