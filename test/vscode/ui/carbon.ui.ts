@@ -97,6 +97,13 @@ export function defineCarbonUiTests(ctx: () => UiContext): void {
       const before = rows();
       await palette(page, 'View: Focus Active Editor Group');
       await palette(page, 'GreenLens: Run with Energy Profile');
+      // quick_run.py takes 4 s, an epoch a second: the live block shows up with the prediction after the first.
+      const live = await frameWith(page, /Running quick_run\.py[\s\S]*predicted total/, 'the live block with a predicted total', 15_000);
+      const liveText = await live.locator('section.live').innerText();
+      assert.match(liveText, /power now/);
+      assert.match(liveText, /energy so far/);
+      assert.match(liveText, /\d+ \/ 4\s*epoch/, `the epoch count: ${liveText}`);
+      await page.screenshot({ path: path.join(ctx().shots, 'carbon-live-run.png') });
       await step('the run to be recorded', async () => {
         const deadline = Date.now() + 40_000;
         while (rows() <= before) {

@@ -140,6 +140,14 @@ export function defineFolderUiTests(ctx: () => UiContext): void {
       // Its compression suggestions replace the first steps with the folder's section.
       const folder = await frameWith(c.page, 'No profiled runs in this folder yet', 'the folder section without runs');
 
+      // A suggestion leads to its line.
+      const suggestion = folder.locator('li.suggestion').first();
+      const where = await suggestion.locator('.where').innerText();
+      const line = Number(/:(\d+)$/.exec(where)?.[1]);
+      assert.ok(line > 0, `the suggestion names its line: ${where}`);
+      await step(`click the first suggestion (${where})`, () => suggestion.locator('button.suggestion-title').click());
+      await step(`the cursor on line ${line}`, () => c.page.locator('.statusbar-item', { hasText: `Ln ${line}, Col 1` }).first().waitFor({ timeout: 15_000 }));
+
       await step('click "Analyze the workspace"', () => folder.getByRole('button', { name: 'Analyze the workspace' }).click());
       await step('the analysis summary', () => c.page.locator('.notifications-toasts', { hasText: 'GreenLens analysed 1 Python file: 0 findings' }).waitFor({ timeout: 30_000 }));
 
