@@ -9,7 +9,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { step, waitUntil } from '../harness/steps';
-import { frameWith, palette, seedHistory } from './carbon.ui';
+import { seedHistory } from './carbon.ui';
+import { frameWith, palette, screenshotEachStep } from './uiHelpers';
 import type { UiContext } from './workbench.ui';
 
 /** Opens a folder or a .code-workspace file in the page and waits for the workbench. */
@@ -42,6 +43,14 @@ function newWorkspace(ctx: UiContext, name: string): string {
   return dir;
 }
 
+/** A new workspace with the example, opened, and its sidebar showing the first steps. */
+async function firstSteps(ctx: UiContext, name: string) {
+  const dir = newWorkspace(ctx, name);
+  await openWorkspace(ctx, dir, 'tiny_cpu_train.py');
+  await palette(ctx.page, 'GreenLens: Show Carbon Sidebar');
+  return { dir, sidebar: await frameWith(ctx.page, 'No runs or findings yet', 'the first steps in the sidebar') };
+}
+
 /** Waits for the folder's first run to be recorded and shown; the example trains to the end. */
 async function expectFirstRun(ctx: UiContext, dir: string): Promise<void> {
   const csv = path.join(dir, '.greenlens', 'emissions.csv');
@@ -59,12 +68,7 @@ async function expectFirstRun(ctx: UiContext, dir: string): Promise<void> {
 
 export function defineFolderUiTests(ctx: () => UiContext): void {
   describe('GreenLens sidebar per workspace folder', function () {
-    let shot = 0;
-    afterEach(async function () {
-      const { page, shots } = ctx();
-      const name = `folders-${String(++shot).padStart(2, '0')}-${this.currentTest!.title.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 50)}`;
-      await page.screenshot({ path: path.join(shots, `${name}${this.currentTest!.state === 'failed' ? '-FAILED' : ''}.png`) }).catch(() => undefined);
-    });
+    screenshotEachStep('folders', ctx);
 
     it('shows a section per folder of a multi-root workspace, with a notice naming a corrupt history line', async () => {
       const c = ctx();
@@ -126,10 +130,7 @@ export function defineFolderUiTests(ctx: () => UiContext): void {
 
     it('shows first steps in a new workspace; "Open the example" opens it, then the folder offers to analyse and run it', async () => {
       const c = ctx();
-      const fresh = newWorkspace(c, 'fresh');
-      await openWorkspace(c, fresh, 'tiny_cpu_train.py');
-      await palette(c.page, 'GreenLens: Show Carbon Sidebar');
-      const sidebar = await frameWith(c.page, 'No runs or findings yet', 'the first steps in the sidebar');
+      const { dir: fresh, sidebar } = await firstSteps(c, 'fresh');
       for (const name of ['Open the example training script', 'Run the active script with an energy profile', 'Analyze the workspace']) {
         assert.strictEqual(await sidebar.getByRole('button', { name }).count(), 1, `a "${name}" button`);
       }
@@ -157,10 +158,7 @@ export function defineFolderUiTests(ctx: () => UiContext): void {
 
     it('runs the example from the first steps with one click when no editor is open', async () => {
       const c = ctx();
-      const fresh = newWorkspace(c, 'one-click');
-      await openWorkspace(c, fresh, 'tiny_cpu_train.py');
-      await palette(c.page, 'GreenLens: Show Carbon Sidebar');
-      const sidebar = await frameWith(c.page, 'No runs or findings yet', 'the first steps in the sidebar');
+      const { dir: fresh, sidebar } = await firstSteps(c, 'one-click');
       await step('click "Run the active script with an energy profile"', () => sidebar.getByRole('button', { name: 'Run the active script with an energy profile' }).click());
       await step('the example in the editor', () => c.page.locator('.monaco-editor .view-lines', { hasText: 'BCEWithLogitsLoss' }).waitFor({ timeout: 30_000 }));
       await expectFirstRun(c, fresh);
