@@ -12,7 +12,6 @@ import { appendRunPoint, buildFolderSummaryWithStatuses, countFindingsByFamily, 
 import { suggestionsFor } from '../../core/insights/suggestions';
 import type { FolderSummary, HostToSidebar, LiveRun, SidebarState, SidebarToHost } from '../../shared/protocol';
 import { COMMANDS } from '../commandIds';
-import { isRunnable } from '../run/interpreter';
 import type { DiagnosticsService } from '../diagnosticsService';
 import type { ProfiledRunService, RecordedRun } from '../run/profiledRunService';
 import { webviewHtml, webviewOptions } from './webviewHtml';
@@ -161,11 +160,13 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
     }
   }
 
-  /** Runs the script in the active editor; with none (the sidebar has focus in a new workspace), the example. */
+  /**
+   * Runs the script in the active editor (the run command explains when it
+   * is not a script); with no editor open, as in a new workspace, the example.
+   */
   private async runActiveOrExample(): Promise<void> {
-    const active = vscode.window.activeTextEditor?.document.uri;
-    if (active?.scheme === 'file' && isRunnable(active)) {
-      await vscode.commands.executeCommand(COMMANDS.runWithProfile, active);
+    if (vscode.window.activeTextEditor) {
+      await vscode.commands.executeCommand(COMMANDS.runWithProfile);
       return;
     }
     const example = await this.openExample();
