@@ -160,5 +160,25 @@ export function defineCarbonUiTests(ctx: () => UiContext): void {
       const [r, g, b] = (color.match(/\d+/g) ?? []).map(Number);
       assert.ok(r + g + b > 382, `light text on the dark theme, got ${color}`);
     });
+
+    it('shows the sidebar in the high-contrast theme, with its outlines', async () => {
+      const { page, workspace, shots } = ctx();
+      const settingsFile = path.join(workspace, '.vscode', 'settings.json');
+      const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
+      fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': 'Default High Contrast' }, null, 2));
+      await step('the workbench to turn high-contrast', () => page.locator('.monaco-workbench.hc-black').waitFor({ timeout: 15_000 }));
+      await page.waitForTimeout(1000);
+      await page.screenshot({ path: path.join(shots, 'carbon-high-contrast.png') });
+      const sidebar = await frameWith(page, 'train.py', 'the sidebar in the high-contrast theme');
+      assert.ok(await sidebar.locator('body.vscode-high-contrast').count(), 'VS Code marks the webview body high-contrast');
+      // Badges are outlined in the theme's contrast border colour (media/common.css).
+      const { contrast, badge } = await sidebar.locator('.badge').first().evaluate((e) => {
+        const css = (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopColor: string; getPropertyValue(n: string): string } }).getComputedStyle;
+        const probe = (e as { ownerDocument: { body: unknown } }).ownerDocument.body;
+        return { contrast: css(probe).getPropertyValue('--vscode-contrastBorder').trim(), badge: css(e).borderTopColor };
+      });
+      assert.ok(contrast, 'VS Code hands the webview a contrast border colour');
+      assert.notStrictEqual(badge, 'rgba(0, 0, 0, 0)', `an outlined badge (${badge}, contrast border ${contrast})`);
+    });
   });
 }
