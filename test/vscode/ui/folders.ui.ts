@@ -20,7 +20,7 @@ async function openWorkspace(ctx: UiContext, target: string, expectInExplorer: s
   await step('the workbench to render', () => page.locator('.monaco-workbench').waitFor({ timeout: 60_000 }));
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: expectInExplorer }).first();
   // VS Code in a browser now and then opens the .code-workspace with none of its folders (title
-  // right, Explorer empty, nothing in the logs; 2 runs of 8 here). That is VS Code's workspace
+  // right, Explorer empty, nothing in the logs; 2 of about 16 runs here). That is VS Code's workspace
   // loading, not GreenLens, so the step reloads once, says so, and still fails if they stay away.
   const empty = page.getByText('You have not yet added a folder to the workspace.');
   const first = await step(`${expectInExplorer} in the Explorer`, () =>
