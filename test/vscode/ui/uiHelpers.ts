@@ -1,30 +1,41 @@
 /** Steps shared by the UI suites: the command palette, webview frames, a screenshot per step. */
 import * as path from 'path';
 import type { Page } from 'playwright-core';
-import { step } from '../harness/steps';
+import { step, waitUntil } from '../harness/steps';
 import type { UiContext } from './workbench.ui';
 
+/** Runs a command from the palette (F1) by its title. */
+export function palette(page: Page, text: string): Promise<void> {
+  return quickInput(page, 'F1', text);
+}
+
 /**
- * Runs a command from the palette (F1) by its title. The title is set with
- * `fill`, which writes into the palette's input only: keys typed one by one
- * land in the editor when a webview that just loaded takes the focus and the
- * palette closes (it did once, in CI). A palette that closed is opened again.
+ * Opens the command palette (F1) or Quick Open (Ctrl+P) and accepts the first
+ * match for `text`. The text is set with `fill`, which writes into the quick
+ * input only: keys typed one by one land in the editor when a webview that
+ * just loaded takes the focus and the quick input closes (it did once, in
+ * CI). The first result must name `text` (Quick Open searches files
+ * asynchronously). Otherwise the quick input is closed and opened again, up
+ * to three times.
  */
-export async function palette(page: Page, text: string): Promise<void> {
+export async function quickInput(page: Page, key: 'F1' | 'Control+P', text: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
-  const query = `>${text}`;
+  const query = key === 'F1' ? `>${text}` : text;
+  // Keys pressed while a webview has focus stay in its iframe: give the workbench focus first
+  // (the active editor tab, or the empty editor area when nothing is open), and let it settle.
+  const tab = page.locator('.monaco-workbench .part.editor .tabs-container .tab.active').first();
+  if ((await tab.count()) > 0) await tab.click();
+  else await page.locator('.monaco-workbench .part.editor').first().click();
+  await page.waitForTimeout(300);
   for (let attempt = 1; ; attempt++) {
-    // Keys pressed while a webview has focus stay in its iframe: give the workbench focus first
-    // (the active editor tab, or the empty editor area when nothing is open).
-    const tab = page.locator('.monaco-workbench .part.editor .tabs-container .tab.active').first();
-    if ((await tab.count()) > 0) await tab.click();
-    else await page.locator('.monaco-workbench .part.editor').first().click();
-    await page.keyboard.press('F1');
+    // A retry only presses the key again: clicking again would start the same focus race.
+    await page.keyboard.press(key);
     try {
       await input.waitFor({ state: 'visible', timeout: 15_000 });
       await input.fill(query, { timeout: 5_000 });
-      await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 10_000 });
-      await page.waitForTimeout(200); // the list re-sorts while filtering
+      // Results arrive asynchronously (Quick Open searches files): wait for the wanted one on top.
+      const first = page.locator('.quick-input-list .monaco-list-row').first();
+      await waitUntil(`"${text}" first in the list`, async () => ((await first.getAttribute('aria-label', { timeout: 1_000 })) ?? '').toLowerCase().includes(text.toLowerCase()), 15_000, 100);
       if ((await input.isVisible()) && (await input.inputValue()) === query) {
         await input.press('Enter');
         return;
@@ -32,7 +43,11 @@ export async function palette(page: Page, text: string): Promise<void> {
     } catch (err) {
       if (attempt === 3) throw err;
     }
-    if (attempt === 3) throw new Error(`the command palette kept closing before "${text}" could be run`);
+    if (attempt === 3) throw new Error(`the quick input kept closing before "${text}" could be chosen`);
+    console.log(`      ("${text}" was not chosen from the quick input; trying again)`);
+    // Start afresh: close what is left of the quick input and let the workbench settle.
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(1_000);
   }
 }
 
