@@ -242,7 +242,10 @@ function buildsConvNet(facts: Facts): boolean {
   return facts.calls.some((c) => /^torch\.nn\.Conv[123]d$/.test(c.name) || (c.imported && c.name.startsWith('torchvision.models.')) || c.name === 'timm.create_model');
 }
 
-function torchQuantization(file: string, line: number, framework: Framework, target: string, convNet: boolean): Suggestion {
+/** A compression recipe: a suggestion before it is placed at a file and line. */
+type Recipe = Omit<Suggestion, 'file' | 'line'>;
+
+function torchQuantization(framework: Framework, target: string, convNet: boolean): Recipe {
   // Dynamic quantization converts Linear and LSTM layers only, so the BERT figures do not carry over to a conv net.
   const saving = convNet
     ? 'converts only Linear and LSTM layers, so a convolutional network shrinks little (the BERT example\'s −59% size does not carry over); static quantization with calibration also covers convolutions'
@@ -253,22 +256,18 @@ function torchQuantization(file: string, line: number, framework: Framework, tar
     saving,
     savingRatio: convNet ? 0 : 1 - 181 / 438,
     source: TORCH_QUANT_SOURCE,
-    file,
-    line,
     framework,
     snippet: `quantized = torch.ao.quantization.quantize_dynamic(${target}.cpu().eval(), {torch.nn.Linear}, dtype=torch.qint8)\ntorch.save(quantized.state_dict(), "model_int8.pt")`,
   };
 }
 
-function torchHalf(file: string, line: number, framework: Framework, target: string): Suggestion {
+function torchHalf(framework: Framework, target: string): Recipe {
   return {
     kind: 'quantization',
     title: 'Export the weights in half precision',
     saving: '−50% file size (2 bytes per weight instead of 4); check the outputs against float32 before shipping',
     savingRatio: 0.5,
     source: HALF_SOURCE,
-    file,
-    line,
     framework,
     snippet:
       framework === 'huggingface'
@@ -277,15 +276,13 @@ function torchHalf(file: string, line: number, framework: Framework, target: str
   };
 }
 
-function torchPruning(file: string, line: number, target: string): Suggestion {
+function torchPruning(target: string): Recipe {
   return {
     kind: 'pruning',
     title: 'Prune the smallest weights after training',
     saving: 'zeroes a chosen share of weights (50% here); smaller and faster only when stored or run sparse, so measure accuracy and latency',
     savingRatio: 0,
     source: TORCH_PRUNE_SOURCE,
-    file,
-    line,
     framework: 'pytorch',
     snippet:
       'import torch.nn.utils.prune as prune\n' +
@@ -295,15 +292,13 @@ function torchPruning(file: string, line: number, target: string): Suggestion {
   };
 }
 
-function tfliteQuantization(file: string, line: number, target: string): Suggestion {
+function tfliteQuantization(target: string): Recipe {
   return {
     kind: 'quantization',
     title: 'Convert to TensorFlow Lite with dynamic range quantization',
     saving: '4× smaller model (−75% size), 2×–3× faster CPU inference',
     savingRatio: 0.75,
     source: TFLITE_SOURCE,
-    file,
-    line,
     framework: 'tensorflow',
     snippet:
       `converter = tf.lite.TFLiteConverter.from_keras_model(${target})\n` +
@@ -312,15 +307,13 @@ function tfliteQuantization(file: string, line: number, target: string): Suggest
   };
 }
 
-function tfliteHalf(file: string, line: number, target: string): Suggestion {
+function tfliteHalf(target: string): Recipe {
   return {
     kind: 'quantization',
     title: 'Export a float16 TensorFlow Lite model',
     saving: '2× smaller model (−50% size), runs on GPU delegates',
     savingRatio: 0.5,
     source: TFLITE_SOURCE,
-    file,
-    line,
     framework: 'tensorflow',
     snippet:
       `converter = tf.lite.TFLiteConverter.from_keras_model(${target})\n` +
@@ -330,15 +323,13 @@ function tfliteHalf(file: string, line: number, target: string): Suggestion {
   };
 }
 
-function tfmotPruning(file: string, line: number, target: string): Suggestion {
+function tfmotPruning(target: string): Recipe {
   return {
     kind: 'pruning',
     title: 'Fine-tune with magnitude pruning (TensorFlow Model Optimization)',
     saving: 'MNIST example: 3× smaller compressed model, 10× combined with quantization; saves no energy at run time on dense kernels',
     savingRatio: 0,
     source: TFMOT_PRUNE_SOURCE,
-    file,
-    line,
     framework: 'tensorflow',
     snippet:
       'import tensorflow_model_optimization as tfmot\n' +
@@ -348,7 +339,7 @@ function tfmotPruning(file: string, line: number, target: string): Suggestion {
   };
 }
 
-function distillation(file: string, line: number, id: string): Suggestion | undefined {
+function distillation(id: string): Recipe | undefined {
   const base = languageModel(id);
   const student = base && DISTILLED[base.id] ? languageModel(DISTILLED[base.id]) : undefined;
   if (!base || !student) return undefined;
@@ -359,8 +350,6 @@ function distillation(file: string, line: number, id: string): Suggestion | unde
     saving: `${percentDown(-ratio)} parameters (${base.paramsM}M → ${student.paramsM}M)${student.claim ? `; ${student.claim}` : ''}`,
     savingRatio: ratio,
     source: [base.source, student.source].join('; '),
-    file,
-    line,
     framework: 'huggingface',
     snippet: `model = AutoModel.from_pretrained("${student.id}")  # fine-tune as before, compare on your validation set`,
   };
@@ -387,21 +376,23 @@ export function compressionSuggestions(file: string, facts: Facts): Suggestion[]
   const line = anchor?.range.start.line ?? 0;
   const target = savedTarget(save);
   const out: Suggestion[] = [];
+  const add = (recipe: Recipe, at = line) => out.push({ ...recipe, file, line: at });
   if (framework === 'tensorflow') {
-    if (!done.quantizes) out.push(tfliteQuantization(file, line, target));
-    if (!done.quantizes && !done.halves) out.push(tfliteHalf(file, line, target));
-    if (!done.prunes) out.push(tfmotPruning(file, line, target));
+    if (!done.quantizes) add(tfliteQuantization(target));
+    if (!done.quantizes && !done.halves) add(tfliteHalf(target));
+    if (!done.prunes) add(tfmotPruning(target));
     return out;
   }
-  if (!done.quantizes) out.push(torchQuantization(file, line, framework, target, buildsConvNet(facts)));
+  if (!done.quantizes) add(torchQuantization(framework, target, buildsConvNet(facts)));
   // An int8 model is already smaller than a half-precision one.
-  if (!done.quantizes && !done.halves) out.push(torchHalf(file, line, framework, target));
+  if (!done.quantizes && !done.halves) add(torchHalf(framework, target));
   if (framework === 'huggingface' && !done.distils) {
     const loaded = loadedCheckpoint(facts);
-    const d = loaded && distillation(file, loaded.call.range.start.line, loaded.id);
-    if (d) out.push(d);
+    const d = loaded && distillation(loaded.id);
+    // A lighter checkpoint is chosen where it is loaded, not where the model is saved.
+    if (d) add(d, loaded.call.range.start.line);
   }
-  if (!done.prunes && framework === 'pytorch') out.push(torchPruning(file, line, target));
+  if (!done.prunes && framework === 'pytorch') add(torchPruning(target));
   return out;
 }
 

@@ -10,6 +10,19 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, 
 
 export { Chart };
 
+/**
+ * Options both charts share, for long series: data handed over already as
+ * {x, y} numbers in order (what the min-max decimation plugin requires), no
+ * animation, and a size taken from the container.
+ */
+export const LARGE_SERIES_OPTIONS = {
+  parsing: false,
+  normalized: true,
+  animation: false,
+  responsive: true,
+  maintainAspectRatio: false,
+} as const;
+
 export interface ThemeColors {
   foreground: string;
   muted: string;

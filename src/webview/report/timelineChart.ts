@@ -5,7 +5,7 @@
  * series; min-max decimation keeps drawing fast and keeps the peaks.
  */
 import type { RunReport } from '../../shared/protocol';
-import { Chart, type ThemeColors, recolorScales } from '../common/charts';
+import { Chart, LARGE_SERIES_OPTIONS, type ThemeColors, recolorScales } from '../common/charts';
 import { h, uniqueId } from '../common/dom';
 import { clockTicks, formatClock, formatDuration, formatPower, significant } from '../common/format';
 
@@ -95,11 +95,7 @@ export class TimelineChart {
         }),
       },
       options: {
-        parsing: false,
-        normalized: true,
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
+        ...LARGE_SERIES_OPTIONS,
         interaction: { mode: 'index', axis: 'x', intersect: false },
         plugins: {
           decimation: { enabled: true, algorithm: 'min-max' },

@@ -7,7 +7,7 @@
  * 10,000 runs draw as fast as a hundred and spikes stay visible.
  */
 import type { RunPoint } from '../../shared/protocol';
-import { Chart, type ThemeColors, recolorScales } from '../common/charts';
+import { Chart, LARGE_SERIES_OPTIONS, type ThemeColors, recolorScales } from '../common/charts';
 import { h, uniqueId } from '../common/dom';
 import { formatCount, formatDate, formatDateTick, formatDateTime, formatEnergy, formatMass, massAxisUnit, significant, timeTicks } from '../common/format';
 import { addToDay, DAILY_ABOVE, dailyTotals, type Datum, perRun } from './chartData';
@@ -78,11 +78,7 @@ export class RunChart {
         ],
       },
       options: {
-        parsing: false,
-        normalized: true,
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
+        ...LARGE_SERIES_OPTIONS,
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         plugins: {
           legend: { display: false },
