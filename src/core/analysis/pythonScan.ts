@@ -301,27 +301,21 @@ export class SourceScanner {
 
   /** The first `:` outside brackets, strings and comments from `from`, not a walrus; -1 when a lambda makes it unsure. */
   protected headerColon(from: number, end: number): number {
-    const text = this.text;
-    const spans = this.opaqueIn(from, end);
-    let k = 0;
-    let depth = 0;
-    for (let p = from; p < end; p++) {
-      if (k < spans.length && p >= this.opaqueStarts[spans[k]]) {
-        p = this.opaqueEnds[spans[k]] - 1;
-        k++;
-        continue;
-      }
-      const c = text.charCodeAt(p);
-      if (isOpen(c)) depth++;
-      else if (isClose(c)) depth--;
-      else if (c === 58 && depth === 0 && text.charCodeAt(p + 1) !== 61) return p;
-      else if (c === 108 && text.startsWith('lambda', p) && !isNameChar(text.charCodeAt(p - 1))) return -1;
-    }
-    return -1;
+    return this.firstAtTopLevel(from, end, undefined);
   }
 
   /** The first keyword `word` outside brackets, strings and comments in [from, end), or -1. */
   protected keywordAt(from: number, end: number, word: string): number {
+    return this.firstAtTopLevel(from, end, word);
+  }
+
+  /**
+   * One walk for both searches above, skipping strings and comments and
+   * counting brackets: with `word`, the first whole keyword `word` at depth 0
+   * (-1 when a non-ASCII neighbour makes "whole" unsure); without, the header
+   * colon. A plain branch rather than a callback: it runs for every header.
+   */
+  private firstAtTopLevel(from: number, end: number, word: string | undefined): number {
     const text = this.text;
     const spans = this.opaqueIn(from, end);
     let k = 0;
@@ -335,11 +329,13 @@ export class SourceScanner {
       const c = text.charCodeAt(p);
       if (isOpen(c)) depth++;
       else if (isClose(c)) depth--;
-      else if (depth === 0 && text.startsWith(word, p) && !isNameChar(text.charCodeAt(p - 1)) && !isNameChar(text.charCodeAt(p + word.length))) {
+      else if (word === undefined) {
+        if (c === 58 && depth === 0 && text.charCodeAt(p + 1) !== 61) return p;
+        if (c === 108 && text.startsWith('lambda', p) && !isNameChar(text.charCodeAt(p - 1))) return -1;
+      } else if (depth === 0 && text.startsWith(word, p) && !isNameChar(text.charCodeAt(p - 1)) && !isNameChar(text.charCodeAt(p + word.length))) {
         const before = text.charCodeAt(p - 1);
         const after = text.charCodeAt(p + word.length);
-        if (before <= 127 && after <= 127) return p;
-        return -1;
+        return before <= 127 && after <= 127 ? p : -1;
       }
     }
     return -1;
