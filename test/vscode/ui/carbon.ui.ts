@@ -79,7 +79,7 @@ export function defineCarbonUiTests(ctx: () => UiContext): void {
       await frameWith(page, new RegExp(`\\b${before + 1}\\s*runs\\b`), `the sidebar to count ${before + 1} runs`);
     });
 
-    it('opens the report of the best train.py run with its chart and the numbers of its run file', async () => {
+    it('opens the report of the last train.py run with its chart and the numbers of its run file', async () => {
       const { page, workspace } = ctx();
       const sidebar = await frameWith(page, 'train.py', 'the sidebar');
       await step('click the train.py script row', () => sidebar.getByRole('button', { name: /^train\.py: last run/ }).first().click());
