@@ -48,7 +48,10 @@ r = run('compile', bin('tsc'), ['-p', '.']);
 const rw = run('compile webviews', bin('tsc'), ['-p', 'src/webview', '--noEmit']);
 record('tsc', 0, r.ok && rw.ok ? 0 : 1, r.seconds + rw.seconds, r.ok && rw.ok ? '' : 'type errors');
 
-// 3. Unit tests (spec and options from .mocharc.json).
+// 3. Bundle dist/ (the CLI tests spawn dist/cli.js as users run it), then the unit tests
+// (spec and options from .mocharc.json).
+r = run('build', process.execPath, [path.join(__dirname, 'build.js')]);
+record('build', 0, r.ok ? 0 : 1, r.seconds, r.ok ? '' : 'esbuild failed');
 const counts = path.join(results, 'unit-counts.json');
 fs.rmSync(counts, { force: true });
 r = run('unit tests', bin('mocha'), ['--reporter', path.join(__dirname, 'lib', 'mochaCountReporter.js')], { GREENLENS_MOCHA_COUNTS: counts });
@@ -71,7 +74,7 @@ if (!process.argv.includes('--no-vscode')) {
 
 console.log('\n[greenlens] summary');
 for (const s of stages) {
-  const counts = s.name === 'lint' || s.name === 'tsc' ? (s.failed ? 'FAILED'.padEnd(22) : 'ok'.padEnd(22)) : `${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(3)} failed`;
+  const counts = ['lint', 'tsc', 'build'].includes(s.name) ? (s.failed ? 'FAILED'.padEnd(22) : 'ok'.padEnd(22)) : `${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(3)} failed`;
   console.log(`  ${s.name.padEnd(12)} ${counts}  ${s.seconds.toFixed(1)}s${s.note ? `  (${s.note})` : ''}`);
 }
 const passed = stages.reduce((n, s) => n + s.passed, 0);
