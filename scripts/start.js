@@ -9,8 +9,9 @@
 // startup prompt is off: the folder opens in Restricted Mode without a modal dialog, and
 // GreenLens's analysis works there (package.json: untrustedWorkspaces "limited"). Click
 // "Restricted Mode" in the status bar to trust the folder; the choice is kept in .cache/vscode-start.
+// When python3 on PATH lacks PyTorch, greenlens.pythonPath goes into the profile's Machine
+// settings (.cache/vscode-start/user-data/Machine/settings.json), which the window reads.
 'use strict';
-const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const prepare = require('./lib/prepare');
@@ -50,19 +51,19 @@ async function main() {
     console.warn(`[greenlens] ${folder} does not exist; opening the project root instead`);
     folder = prepare.root;
   }
-  const python = pythonWithTorch();
   const port = Number(option('--port') ?? process.env.GREENLENS_PORT ?? 18180);
-  server = await harness.startCodeServer({
-    // Kept between runs so open editors, layout and the trust decision survive a restart.
-    profileDir: path.join(prepare.cache, 'vscode-start'),
-    vsix,
-    port,
-    folder,
-    workspaceTrust: true,
-    settings: { 'security.workspace.trust.startupPrompt': 'never' },
-    missingSettings: python ? { 'greenlens.pythonPath': python } : undefined,
-    log: (s) => console.log(`[greenlens] ${s}`),
-  });
+  // The same options the UI test of a newcomer's first run starts code-server with
+  // (test/vscode/harness/startProfile.ts): trust on, Machine settings for the interpreter.
+  server = await harness.startCodeServer(
+    harness.startProfileOptions({
+      // Kept between runs so open editors, layout and the trust decision survive a restart.
+      profileDir: path.join(prepare.cache, 'vscode-start'),
+      vsix,
+      port,
+      folder,
+      log: (s) => console.log(`[greenlens] ${s}`),
+    }),
+  );
 
   server.exited.then((code) => {
     if (stopping) return;
@@ -73,22 +74,6 @@ async function main() {
   console.log(`\n[greenlens] ready in ${((Date.now() - t0) / 1000).toFixed(1)}s - VS Code with GreenLens on ${path.relative(prepare.root, folder) || '.'}:`);
   console.log(`\n    ${server.folderUrl(folder)}\n`);
   console.log(`[greenlens] log: ${path.relative(prepare.root, server.logFile)}; press Ctrl+C to stop.`);
-}
-
-/**
- * The examples need PyTorch. When `python3` on PATH lacks it but Debian's
- * /usr/bin/python3 has it (python3-torch, as in ENVIRONMENT.md), the start
- * profile runs scripts with the latter; a pythonPath set in the profile is kept.
- */
-function pythonWithTorch() {
-  const hasTorch = (python) => spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 }).status === 0;
-  if (hasTorch('python3')) return undefined;
-  if (fs.existsSync('/usr/bin/python3') && hasTorch('/usr/bin/python3')) {
-    console.log('[greenlens] python3 on PATH has no PyTorch; the examples run with /usr/bin/python3 (greenlens.pythonPath in .cache/vscode-start)');
-    return '/usr/bin/python3';
-  }
-  console.warn('[greenlens] no Python with PyTorch found: the PyTorch examples will fail to import torch (install python3-torch or set greenlens.pythonPath)');
-  return undefined;
 }
 
 main().catch((err) => {

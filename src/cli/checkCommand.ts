@@ -13,7 +13,7 @@ import { findProjectConfig, readProjectConfig, type ProjectConfig } from '../cor
 import { ConfigError, defaultSettings, type GreenLensSettings } from '../core/config/settings';
 import { createExcludeMatcher, type ExcludeMatcher } from '../core/files/exclude';
 import { describeIoError } from '../core/files/ioError';
-import { readSourceFile } from '../core/files/sourceReader';
+import { notRegularFileReason, readSourceFile } from '../core/files/sourceReader';
 import { isPythonFile, walkPythonFiles } from '../core/files/walker';
 import { displayPath, type CheckResult } from '../core/report/checkResult';
 import { formatJson } from '../core/report/jsonReport';
@@ -62,8 +62,15 @@ Settings ([tool.greenlens] in pyproject.toml):
   GL201 = "off"                    Per code or family (GL3): error, warning,
   GL3 = "warning"                  information, hint or off
 
+Files are read as UTF-8, or in the encoding a PEP 263 line names
+(# -*- coding: latin-1 -*- on the first or second line). Files that are
+binary, UTF-16, over 2 MB or not regular files (FIFOs, devices) are skipped
+with a note on stderr.
+
 Exit status: 0 no findings at or above --fail-on, 1 some, 2 usage, configuration
-or file errors (skipped files, e.g. binary or over 2 MB, are not errors).
+or file errors (skipped files are not errors). A file that cannot be read or
+analysed is named on stderr and counted as an error (exit status 2); the
+findings of the other files are still reported.
 `;
 
 interface CheckOptions {
@@ -199,7 +206,9 @@ function collectFiles(options: CheckOptions, io: CliIO, resolver: ScopeResolver,
       continue;
     }
     if (!stat.isDirectory()) {
+      const notRegular = notRegularFileReason(stat);
       if (scope.isExcluded(abs)) io.stderr(`greenlens: skipped ${arg}: excluded by ${displayPath(scope.source ?? '', io.cwd)}\n`);
+      else if (notRegular) skip(abs, arg, notRegular, io, result);
       else if (!isPythonFile(abs)) io.stderr(`greenlens: skipped ${arg}: not a Python (.py) file\n`);
       else if (!files.has(abs)) files.set(abs, scope);
       continue;
@@ -207,6 +216,8 @@ function collectFiles(options: CheckOptions, io: CliIO, resolver: ScopeResolver,
     for (const event of walkPythonFiles(abs, { isExcluded: scope.isExcluded })) {
       if (event.kind === 'file') {
         if (!files.has(event.path)) files.set(event.path, scope);
+      } else if (event.kind === 'skipped') {
+        skip(event.path, displayPath(event.path, io.cwd), event.reason, io, result);
       } else {
         const reason = describeIoError(event.error);
         io.stderr(`greenlens: cannot read ${displayPath(event.path, io.cwd)}: ${reason}\n`);
@@ -217,34 +228,58 @@ function collectFiles(options: CheckOptions, io: CliIO, resolver: ScopeResolver,
   return files;
 }
 
+/** A file left out on purpose (binary, too large, a FIFO): a note on stderr, not an error. */
+function skip(file: string, shown: string, reason: string, io: CliIO, result: CheckResult): void {
+  io.stderr(`greenlens: skipped ${shown}: ${reason}\n`);
+  result.skipped.push({ file, reason });
+}
+
+/** The analysis of every file; each file's failure costs that file alone (see analyseFile). */
 async function analyseFiles(files: Map<string, Scope>, io: CliIO, result: CheckResult): Promise<void> {
-  for (const [file, scope] of files) {
-    const shown = displayPath(file, io.cwd);
-    const read = readSourceFile(file);
-    if (read.kind === 'skipped') {
-      io.stderr(`greenlens: skipped ${shown}: ${read.reason}\n`);
-      result.skipped.push({ file, reason: read.reason });
-      continue;
-    }
-    if (read.kind === 'error') {
-      const reason = describeIoError(read.error);
-      io.stderr(`greenlens: cannot read ${shown}: ${reason}\n`);
-      result.errors.push({ file, reason });
-      continue;
-    }
-    const analysis = await analyzePython(read.text, {
+  for (const [file, scope] of files) await analyseFile(file, scope, io, result);
+}
+
+/**
+ * Reads and analyses one file into `result`. A failure of the analysis itself
+ * (a bug, or an input no one foresaw) is reported as an error against this
+ * file, named on stderr, and the check goes on with the others: their
+ * findings are still printed, and the exit status is 2 because the check is
+ * incomplete, as for a file that cannot be read.
+ */
+async function analyseFile(file: string, scope: Scope, io: CliIO, result: CheckResult): Promise<void> {
+  const shown = displayPath(file, io.cwd);
+  const read = readSourceFile(file);
+  if (read.kind === 'skipped') return skip(file, shown, read.reason, io, result);
+  if (read.kind === 'error') {
+    const reason = describeIoError(read.error);
+    io.stderr(`greenlens: cannot read ${shown}: ${reason}\n`);
+    result.errors.push({ file, reason });
+    return;
+  }
+  let analysis;
+  try {
+    analysis = await analyzePython(read.text, {
       rules: scope.settings.rules,
       onRuleError: (code, error) => {
         // One faulty rule must not hide the others' findings, but the check is incomplete: exit 2.
-        const reason = `rule ${code} failed (${error instanceof Error ? error.message : String(error)}); set ${code} = "off" in [tool.greenlens.rules] to skip it`;
+        const reason = `rule ${code} failed (${errorMessage(error)}); set ${code} = "off" in [tool.greenlens.rules] to skip it`;
         io.stderr(`greenlens: ${shown}: ${reason}\n`);
         result.errors.push({ file, reason });
       },
     });
-    analysis.tree.delete();
-    result.checkedCount++;
-    if (analysis.findings.length > 0) result.files.push({ file, findings: analysis.findings });
+  } catch (error) {
+    const reason = `could not be analysed (${errorMessage(error)})`;
+    io.stderr(`greenlens: ${shown}: ${reason}\n`);
+    result.errors.push({ file, reason });
+    return;
   }
+  analysis.tree.delete();
+  result.checkedCount++;
+  if (analysis.findings.length > 0) result.files.push({ file, findings: analysis.findings });
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function exitStatus(result: CheckResult, failOn: Severity | undefined): number {

@@ -1,10 +1,17 @@
 /** What every CLI command is given and must provide. */
+import type { OutputSink } from '../core/run/processRunner';
 
 /** Where a command writes, and the folder relative paths start from; tests pass their own. */
 export interface CliIO {
   cwd: string;
   stdout(text: string): void;
   stderr(text: string): void;
+  /**
+   * The process's real output streams (bin.ts): `run` forwards the command's
+   * output to them with backpressure. In-process callers (tests) leave it out
+   * and get the output as text through stdout()/stderr().
+   */
+  streams?: { stdout: OutputSink; stderr: OutputSink };
 }
 
 export interface Command {

@@ -50,6 +50,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     if (!command) throw new UsageError(first.startsWith('-') ? `unknown option '${first}'` : `unknown command '${first}'`);
     return await command.run(rest, io);
   } catch (error) {
+    // node:util parseArgs says what was wrong with the options in a TypeError with an ERR_PARSE_ARGS_* code.
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+      const command = COMMANDS.find((c) => c.name === first)?.name;
+      error = new UsageError((error as Error).message.replace(/\.\s*$/, ''), command);
+    }
     if (error instanceof UsageError) {
       const helpCommand = error.command ? `greenlens ${error.command} --help` : 'greenlens --help';
       io.stderr(`greenlens: ${error.message}. Run '${helpCommand}' for usage.\n`);

@@ -26,10 +26,18 @@ Options:
   --nvidia-smi PATH     The nvidia-smi executable to use (default: nvidia-smi on PATH)
   -h, --help            Show this help
 
-Exit status: the command's own (128 + signal number when a signal ended it); 2 when it cannot start.
+Exit status: the command's own (128 + signal number when a signal ended it); 2 when it cannot
+start or the history folder cannot be written (checked before the command starts).
+
+Ctrl+C, SIGTERM and SIGHUP (a closed terminal) stop the command's whole process group and the
+run is recorded as cancelled; a second one kills the group at once. Processes the command leaves
+running in its process group are metered until GreenLens stops them (SIGTERM, then SIGKILL).
+When GreenLens's output pipe closes (| head), the command's pipe closes too, and the run is
+still recorded.
 `;
 
-const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGTERM: 15 };
+/** Signal numbers on Linux, for the shell's 128 + n exit status. */
+const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGXCPU: 24 };
 
 function positiveNumber(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -45,7 +53,7 @@ export const runCommand: Command = {
     const dashDash = args.indexOf('--');
     const own = dashDash < 0 ? args : args.slice(0, dashDash);
     const commandLine = dashDash < 0 ? [] : args.slice(dashDash + 1);
-    const { values } = parseArgs({
+    const { values, positionals } = parseArgs({
       args: own,
       options: {
         'output-dir': { type: 'string' },
@@ -58,72 +66,105 @@ export const runCommand: Command = {
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
-      allowPositionals: false,
+      allowPositionals: true,
     });
     if (values.help) {
       io.stdout(HELP);
       return 0;
     }
+    if (positionals.length) {
+      throw new UsageError(`put the command after '--': greenlens run [options] -- ${positionals.join(' ')}`, 'run');
+    }
     if (commandLine.length === 0) throw new UsageError("no command given: put it after '--', e.g. greenlens run -- python3 train.py", 'run');
     const interval = positiveNumber('interval', values.interval);
     if (interval !== undefined && interval < MIN_INTERVAL_MS) throw new UsageError(`--interval must be at least ${MIN_INTERVAL_MS} ms`, 'run');
     const pue = positiveNumber('pue', values.pue);
+    if (pue !== undefined && pue < 1) throw new UsageError(`--pue is at least 1.0 (the data centre's total power over its IT power), got '${values.pue}'`, 'run');
     const budgetKWh = positiveNumber('budget-kwh', values['budget-kwh']);
     const historyDir = path.resolve(io.cwd, values['output-dir'] ?? '.greenlens');
     const [command, ...commandArgs] = commandLine;
     const script = commandArgs.find((a) => /\.(py|m?js|cjs)$/.test(a));
-
-    let run: ProfiledRun;
-    try {
-      run = await startProfiledRun({
-        command,
-        args: commandArgs,
-        cwd: io.cwd,
-        historyDir,
-        file: script && path.relative(io.cwd, path.resolve(io.cwd, script)).split(path.sep).join('/'),
-        region: values.region,
-        pue,
-        budgetKWh,
-        meter: {
-          intervalMs: interval,
-          powercapRoot: values['powercap-root'] && path.resolve(io.cwd, values['powercap-root']),
-          nvidiaSmiPath: values['nvidia-smi'],
-        },
-        onOutput: (text, stream) => (stream === 'stdout' ? io.stdout(text) : io.stderr(text)),
-        onBudgetExceeded: (check) => io.stderr(`greenlens: ${check.message}\n`),
-        log: (level, message) => {
-          if (level === 'warn') io.stderr(`greenlens: ${message}\n`);
-        },
-      });
-    } catch (error) {
-      if (error instanceof RunStartError) {
-        io.stderr(`greenlens: ${error.message}\n`);
-        return EXIT_ERROR;
+    // GreenLens's own output: a closed stderr (terminal gone) must never cost the record.
+    const say = (text: string) => {
+      try {
+        io.stderr(text);
+      } catch {
+        // Nowhere to say it; the record still says it.
       }
-      throw error;
-    }
-
-    // Ctrl+C reaches only us (the command runs in its own process group): pass it on,
-    // escalating if the command ignores it, and still record what was measured.
-    const onSignal = () => {
-      io.stderr('\ngreenlens: stopping the run (SIGINT, then SIGTERM, then SIGKILL)…\n');
-      void run.stop();
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+
+    // Signals are handled from the first instant, before anything is spawned or probed:
+    // each stops the command's whole process group and the run is recorded as cancelled.
+    let run: ProfiledRun | undefined;
+    let pending: NodeJS.Signals | undefined;
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals++;
+      if (signals > 1) {
+        say(`\ngreenlens: ${signal} again: killing the command's process group (SIGKILL)…\n`);
+        run?.kill();
+        return;
+      }
+      if (signal !== 'SIGHUP') say(`\ngreenlens: ${signal}: stopping the command (${signal === 'SIGINT' ? 'SIGINT, then SIGTERM, then SIGKILL' : `${signal}, then SIGKILL`}) and recording the run…\n`);
+      if (run) void run.stop(undefined, signal);
+      else pending = signal;
+    };
+    const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => {
+      const handler = () => onSignal(signal);
+      process.on(signal, handler);
+      return [signal, handler] as const;
+    });
+
     try {
+      try {
+        run = await startProfiledRun({
+          command,
+          args: commandArgs,
+          cwd: io.cwd,
+          historyDir,
+          file: script && path.relative(io.cwd, path.resolve(io.cwd, script)).split(path.sep).join('/'),
+          region: values.region,
+          pue,
+          budgetKWh,
+          meter: {
+            intervalMs: interval,
+            powercapRoot: values['powercap-root'] && path.resolve(io.cwd, values['powercap-root']),
+            nvidiaSmiPath: values['nvidia-smi'],
+          },
+          // The real streams (bin.ts) get the output with backpressure; in-process callers get text.
+          sinks: io.streams,
+          onOutput: io.streams ? undefined : (text, stream) => (stream === 'stdout' ? io.stdout(text) : io.stderr(text)),
+          onBudgetExceeded: (check) => say(`greenlens: ${check.message}\n`),
+          log: (level, message) => {
+            if (level === 'warn') say(`greenlens: ${message}\n`);
+          },
+        });
+      } catch (error) {
+        if (error instanceof RunStartError) {
+          say(`greenlens: ${error.message}\n`);
+          return EXIT_ERROR;
+        }
+        throw error;
+      }
+      if (pending) void run.stop(undefined, pending);
+
       const result = await run.done;
-      io.stderr('\n' + formatRunSummary(result.record, [result.saved.csvFile, result.saved.runFile], io.cwd));
-      for (const w of result.saved.warnings) io.stderr(`greenlens: ${w}\n`);
-      if (result.record.progress?.predictedTotalKWh !== undefined) {
-        io.stderr(`  (predicted after the first epoch: ${formatEnergy(result.record.progress.predictedTotalKWh)})\n`);
+      const { record, saved } = result;
+      say('\n' + formatRunSummary(record, [saved.csvFile, saved.runFile].filter((f): f is string => f !== undefined), io.cwd));
+      for (const w of saved.warnings) say(`greenlens: ${w}\n`);
+      if (saved.error) {
+        say(`greenlens: ${saved.error}\n`);
+        if (saved.fallbackFile) say(`greenlens: the record was saved to ${saved.fallbackFile} instead\n`);
+        else say(`greenlens: the record could not be saved anywhere; here it is:\n${JSON.stringify(record)}\n`);
+      }
+      if (record.progress?.predictedTotalKWh !== undefined) {
+        say(`  (last prediction during the run: ${formatEnergy(record.progress.predictedTotalKWh)})\n`);
       }
       const { exitCode, signal } = result.exit;
       if (exitCode !== null) return exitCode;
       return 128 + (signal ? (SIGNALS[signal] ?? 0) : 0);
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const [signal, handler] of handlers) process.off(signal, handler);
     }
   },
 };

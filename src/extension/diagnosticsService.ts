@@ -9,7 +9,7 @@ import { analyzePython, FactsCache } from '../core/analysis/analyzer';
 import type { Tree } from '../core/analysis/pythonParser';
 import type { Facts } from '../core/analysis/facts';
 import type { Finding } from '../core/analysis/types';
-import { decodeSource, MAX_SOURCE_BYTES } from '../core/files/sourceReader';
+import { decodeSource, MAX_SOURCE_BYTES, readSourceFile } from '../core/files/sourceReader';
 import { toDiagnostic } from './convert';
 import type { SettingsReader } from './settings';
 
@@ -87,7 +87,9 @@ export class DiagnosticsService implements vscode.Disposable {
       this.collection.delete(uri);
       return { excluded: true };
     }
-    const decoded = decodeSource(await vscode.workspace.fs.readFile(uri));
+    // A file on disk is read as the CLI reads it: regular files only (a FIFO named *.py would
+    // block the read forever) and at most the size limit, whatever stat says.
+    const decoded = uri.scheme === 'file' ? readSourceFile(uri.fsPath) : decodeSource(await vscode.workspace.fs.readFile(uri));
     if (decoded.kind !== 'text') return { skipped: decoded.kind === 'skipped' ? decoded.reason : decoded.error.message };
     const result = await analyzePython(decoded.text, { rules: settings.rules });
     result.tree.delete();

@@ -9,7 +9,10 @@ import * as path from 'path';
 import { findProjectConfig, parseProjectConfig } from '../../src/core/config/projectConfig';
 import { ConfigError, parseSettings } from '../../src/core/config/settings';
 import { createExcludeMatcher } from '../../src/core/files/exclude';
-import { decodeSource } from '../../src/core/files/sourceReader';
+import { spawnSync } from 'child_process';
+import * as net from 'net';
+import { codingDeclaration } from '../../src/core/files/sourceEncoding';
+import { decodeSource, readSourceFile } from '../../src/core/files/sourceReader';
 import { walkPythonFiles } from '../../src/core/files/walker';
 
 describe('settings', () => {
@@ -49,7 +52,10 @@ describe('files', () => {
     fs.writeFileSync(path.join(tmp, rel), content);
   };
   const walk = (dir: string, exclude: string[] = []) =>
-    [...walkPythonFiles(dir, { isExcluded: createExcludeMatcher(exclude, tmp) })].map((e) => (e.kind === 'file' ? path.relative(tmp, e.path).split(path.sep).join('/') : `error ${e.path}`));
+    [...walkPythonFiles(dir, { isExcluded: createExcludeMatcher(exclude, tmp) })].map((e) => {
+      const rel = path.relative(tmp, e.path).split(path.sep).join('/');
+      return e.kind === 'file' ? rel : e.kind === 'skipped' ? `skipped ${rel}: ${e.reason}` : `error ${e.path}`;
+    });
 
   beforeEach(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'greenlens-files-'));
@@ -99,5 +105,75 @@ describe('files', () => {
     assert.deepStrictEqual(decodeSource(Buffer.from([0x61, 0x00])), { kind: 'skipped', reason: 'binary file (contains a NUL byte)' });
     assert.deepStrictEqual(decodeSource(Buffer.from([0x61, 0xe9, 0x0a])), { kind: 'skipped', reason: 'not valid UTF-8' });
     assert.strictEqual(decodeSource(Buffer.alloc(11, 0x61), 10).kind, 'skipped');
+  });
+
+  it('yields FIFOs, sockets and links to devices named *.py as skipped, never as files to read', async () => {
+    write('a.py');
+    assert.strictEqual(spawnSync('mkfifo', [path.join(tmp, 'fifo.py')]).status, 0);
+    fs.symlinkSync('/dev/null', path.join(tmp, 'null.py'));
+    fs.symlinkSync(path.join(tmp, 'missing'), path.join(tmp, 'dangling.py'));
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(path.join(tmp, 'sock.py'), resolve));
+    try {
+      assert.deepStrictEqual(walk(tmp), [
+        'a.py',
+        'skipped fifo.py: not a regular file (a FIFO)',
+        'skipped null.py: not a regular file (a character device)',
+        'skipped sock.py: not a regular file (a socket)',
+      ]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('reads only regular files, and at most the size limit whatever the size the file reports', () => {
+    assert.strictEqual(spawnSync('mkfifo', [path.join(tmp, 'fifo.py')]).status, 0);
+    assert.deepStrictEqual(readSourceFile(path.join(tmp, 'fifo.py')), { kind: 'skipped', reason: 'not a regular file (a FIFO)' });
+    assert.deepStrictEqual(readSourceFile('/dev/zero'), { kind: 'skipped', reason: 'not a regular file (a character device)' });
+    // Files under /proc report a size of 0 and hold more: the limit applies to what is read.
+    assert.strictEqual(fs.statSync('/proc/self/status').size, 0);
+    assert.deepStrictEqual(readSourceFile('/proc/self/status', 100), { kind: 'skipped', reason: 'too large (more than 100 bytes read, limit 100 bytes)' });
+    const whole = readSourceFile('/proc/self/status');
+    assert.ok(whole.kind === 'text' && whole.text.startsWith('Name:'), JSON.stringify(whole));
+    // A file exactly at the limit is read; one byte more is not.
+    write('at.py', 'x'.repeat(100));
+    write('over.py', 'x'.repeat(101));
+    assert.deepStrictEqual(readSourceFile(path.join(tmp, 'at.py'), 100), { kind: 'text', text: 'x'.repeat(100) });
+    assert.deepStrictEqual(readSourceFile(path.join(tmp, 'over.py'), 100), { kind: 'skipped', reason: 'too large (101 bytes, limit 100 bytes)' });
+    assert.strictEqual(readSourceFile(path.join(tmp, 'missing.py')).kind, 'error');
+  });
+
+  it('finds a PEP 263 coding declaration on the first line, or on the second after a comment or blank line', () => {
+    const at = (text: string) => codingDeclaration(Buffer.from(text, 'latin1'));
+    assert.deepStrictEqual(at('# -*- coding: latin-1 -*-\nx = 1\n'), { name: 'latin-1', line: 1 });
+    assert.deepStrictEqual(at('#!/usr/bin/env python\n# coding=cp1252\n'), { name: 'cp1252', line: 2 });
+    assert.deepStrictEqual(at('\r\n# vim: set fileencoding=iso-8859-15 :\r\n'), { name: 'iso-8859-15', line: 2 });
+    assert.strictEqual(at('x = 1\n# coding: latin-1\n'), undefined, 'only after a comment or blank first line');
+    assert.strictEqual(at('#\n#\n# coding: latin-1\n'), undefined, 'never on the third line');
+    assert.strictEqual(at('x = "# coding: latin-1"\n'), undefined, 'only in a comment');
+  });
+
+  it('decodes the declared encoding as Python does, and names what it cannot decode', () => {
+    const bytes = (header: string, body: number[]) => Buffer.concat([Buffer.from(header, 'latin1'), Buffer.from(body)]);
+    // Latin-1 maps 0x80–0x9F to control characters; cp1252 has the euro sign and curly quotes there.
+    assert.deepStrictEqual(decodeSource(bytes('# coding: latin-1\n', [0x80, 0xe9])), { kind: 'text', text: '# coding: latin-1\n\u0080é' });
+    assert.deepStrictEqual(decodeSource(bytes('# coding: latin_1_unix\n', [0xe9])), { kind: 'text', text: '# coding: latin_1_unix\né' });
+    assert.deepStrictEqual(decodeSource(bytes('# coding: cp1252\n', [0x80, 0x92, 0x9f, 0xe9])), { kind: 'text', text: '# coding: cp1252\n€’Ÿé' });
+    assert.deepStrictEqual(decodeSource(bytes('# coding: windows-1252\n', [0x81])), { kind: 'skipped', reason: 'not valid windows-1252, the encoding declared on line 1' });
+    assert.deepStrictEqual(decodeSource(bytes('# coding: iso-8859-15\n', [0xa4])), { kind: 'text', text: '# coding: iso-8859-15\n€' });
+    assert.deepStrictEqual(decodeSource(bytes('# coding: ascii\n', [0xe9])), { kind: 'skipped', reason: 'not valid ascii, the encoding declared on line 1' });
+    assert.deepStrictEqual(decodeSource(bytes('# coding: utf-8\n', [0xc3, 0xa9])), { kind: 'text', text: '# coding: utf-8\né' });
+    assert.deepStrictEqual(decodeSource(bytes('# coding: klingon\n', [0x61])), { kind: 'skipped', reason: "declares the encoding 'klingon' (line 1), which GreenLens cannot decode" });
+    assert.deepStrictEqual(decodeSource(Buffer.from('\ufeff# coding: latin-1\n', 'utf8')), {
+      kind: 'skipped',
+      reason: "starts with a UTF-8 byte-order mark but declares 'latin-1' (line 1)",
+    });
+  });
+
+  it('calls UTF-16 and UTF-32 text by its name, not binary', () => {
+    const utf16 = 'UTF-16 text (Python cannot run it; save it as UTF-8)';
+    assert.deepStrictEqual(decodeSource(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('x = 1\n', 'utf16le')])), { kind: 'skipped', reason: utf16 });
+    assert.deepStrictEqual(decodeSource(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('x = 1\n', 'utf16le').swap16()])), { kind: 'skipped', reason: utf16 });
+    assert.deepStrictEqual(decodeSource(Buffer.from([0xff, 0xfe, 0, 0, 0x78, 0, 0, 0])), { kind: 'skipped', reason: 'UTF-32 text (Python cannot run it; save it as UTF-8)' });
   });
 });

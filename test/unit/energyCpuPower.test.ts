@@ -4,8 +4,8 @@
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { cpuPowerModel, estimatedCpuPowerW, IDLE_FLOOR, WATTS_PER_THREAD } from '../../src/core/energy/cpuTdpSource';
-import { BYTES_PER_GB, RAM_WATTS_PER_GB, ramPowerW } from '../../src/core/energy/ramModel';
+import { cpuPowerModel, estimatedCpuPowerW, IDLE_FLOOR, WATTS_PER_THREAD } from '../../src/core/energy/sources/cpuModel';
+import { BYTES_PER_GB, RAM_WATTS_PER_GB, ramPowerW } from '../../src/core/energy/sources/ramModel';
 import { CPU_POWER_SOURCE, lookupCpuTdp, normaliseCpuName } from '../../src/core/knowledge/cpuPower';
 import { projectRoot } from '../support/paths';
 import * as path from 'path';
@@ -65,7 +65,7 @@ describe('knowledge/cpuPower', () => {
   });
 });
 
-describe('energy/cpuTdpSource', () => {
+describe('energy/sources/cpuModel', () => {
   it('uses the TDP of a known model, per socket, with the 10% idle floor', () => {
     const m = cpuPowerModel({ modelName: 'Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz', ...bareMetal, sockets: 2 });
     assert.strictEqual(m.maxW, 250);
@@ -99,7 +99,7 @@ describe('energy/cpuTdpSource', () => {
   });
 });
 
-describe('energy/ramModel', () => {
+describe('energy/sources/ramModel', () => {
   it('charges 0.375 W per GB', () => {
     assert.strictEqual(RAM_WATTS_PER_GB, 0.375);
     assert.strictEqual(ramPowerW(16 * BYTES_PER_GB), 6);

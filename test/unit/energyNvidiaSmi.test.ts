@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startMeter, type MeterOptions } from '../../src/core/energy/meter';
-import { parseComputeAppLine, parseGpuLine, probeNvidiaSmi } from '../../src/core/energy/nvidiaSmiSource';
+import { parseComputeAppLine, parseGpuLine, probeNvidiaSmi } from '../../src/core/energy/nvidiaSmiQuery';
 import type { MeterReport } from '../../src/core/energy/types';
 import { alive, fakeSmi, sleep, tempDir } from './energyFakes';
 
@@ -18,7 +18,7 @@ const H100 = '0, GPU-00000000-fake-4a1b-8c2d-000000000000, NVIDIA H100 80GB HBM3
 
 describe('energy/nvidiaSmiSource parsing', () => {
   it('reads a well-formed line, [N/A] fields as missing', () => {
-    assert.deepStrictEqual(parseGpuLine(`${H100}, 71.52, 123456789, 35, 2048`), {
+    assert.deepStrictEqual(parseGpuLine(`${H100}, 71.52, 123456789, 35, 2048, 700.00`), {
       index: 0,
       uuid: 'GPU-00000000-fake-4a1b-8c2d-000000000000',
       name: 'NVIDIA H100 80GB HBM3',
@@ -26,27 +26,30 @@ describe('energy/nvidiaSmiSource parsing', () => {
       energyMj: 123456789,
       utilizationPercent: 35,
       memoryUsedMiB: 2048,
+      powerLimitW: 700,
     });
-    const na = parseGpuLine(`${H100}, [N/A], [Not Supported], [N/A], 0`);
+    const na = parseGpuLine(`${H100}, [N/A], [Not Supported], [N/A], 0, [N/A]`);
     assert.ok(na);
     assert.strictEqual(na.powerW, undefined);
     assert.strictEqual(na.energyMj, undefined);
+    assert.strictEqual(na.powerLimitW, undefined);
   });
 
   it('rejects garbage rather than misreading it', () => {
     for (const line of [
       '',
       'Failed to initialize NVML: Unknown Error',
-      `${H100}, 71.52, 123456789, 35`,
-      `${H100}, 71.52, 123456789, 35, 2048, extra`,
-      `${H100}, -5, 123456789, 35, 2048`,
-      `${H100}, 1e9, 123456789, 35, 2048`,
-      `${H100}, 71.52, lots, 35, 2048`,
-      `${H100}, 71.52, 123456789, 135, 2048`,
-      `${H100}, 99999, 123456789, 35, 2048`,
-      'x, GPU-0, NVIDIA, 1, 2, 3, 4',
-      '0, not-a-uuid, NVIDIA H100, 1, 2, 3, 4',
-      '0, GPU-00, \u0000\u0001, 1, 2, 3, 4',
+      `${H100}, 71.52, 123456789, 35, 2048`,
+      `${H100}, 71.52, 123456789, 35, 2048, 700, extra`,
+      `${H100}, 71.52, 123456789, 35, 2048, lots`,
+      `${H100}, -5, 123456789, 35, 2048, 700`,
+      `${H100}, 1e9, 123456789, 35, 2048, 700`,
+      `${H100}, 71.52, lots, 35, 2048, 700`,
+      `${H100}, 71.52, 123456789, 135, 2048, 700`,
+      `${H100}, 99999, 123456789, 35, 2048, 700`,
+      'x, GPU-0, NVIDIA, 1, 2, 3, 4, 5',
+      '0, not-a-uuid, NVIDIA H100, 1, 2, 3, 4, 5',
+      '0, GPU-00, \u0000\u0001, 1, 2, 3, 4, 5',
     ]) {
       assert.strictEqual(parseGpuLine(line), undefined, JSON.stringify(line));
     }

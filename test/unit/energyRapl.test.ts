@@ -16,7 +16,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { startMeter } from '../../src/core/energy/meter';
 import { findRaplDomains, grantReadCommand, probeRapl } from '../../src/core/energy/raplSource';
-import { AMD_ZONES, INTEL_ZONES, makePowercap, setEnergy, sleep, tempDir } from './energyFakes';
+import { AMD_ZONES, FakeProc, INTEL_ZONES, makePowercap, setEnergy, sleep, tempDir } from './energyFakes';
 
 const within5 = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) <= 0.05 * expected, `${what}: ${actual} not within 5% of ${expected}`);
 
@@ -195,18 +195,33 @@ describe('energy/meter with RAPL counters', () => {
     assert.deepStrictEqual(r.warnings, []);
   });
 
-  it('skips, and says so, a step that went back when the range is unknown', async () => {
+  it('falls back to the TDP model, and says so, for a step that went back when the range is unknown', async () => {
+    // A hand-made /proc, so the model's figure is known: 2 threads of a Xeon Gold 6130 (125 W, 12.5 W idle).
+    const proc = new FakeProc(path.join(path.dirname(root), 'proc'));
+    proc.setPid(4242, { ppid: 1, ticks: 0 });
     makePowercap(root, [{ zone: 'intel-rapl:0', name: 'package-0', energyUj: 900_000_000 }]);
-    const meter = await start();
+    const meter = await startMeter({ pid: 4242, procRoot: proc.root, powercapRoot: root, gpu: false, autoSample: false, now: () => clock });
     clock = 1000;
+    proc.setCpu(100, 100);
     setEnergy(root, 'intel-rapl:0', 950_000_000);
     meter.sampleNow();
     clock = 2000;
+    proc.setCpu(200, 200); // 50% busy: 68.75 W
     setEnergy(root, 'intel-rapl:0', 10_000_000);
     meter.sampleNow();
     const r = await meter.stop();
-    within5(r.components[0].energyJ, 50, 'only the first step');
-    assert.ok(r.warnings.some((w) => /went back and max_energy_range_uj is unknown/.test(w)), r.warnings.join('\n'));
+    const cpu = r.components[0];
+    assert.ok(Math.abs(cpu.energyJ - (50 + 68.75)) < 1e-6, `50 J measured + 68.75 J modelled, got ${cpu.energyJ}`);
+    assert.strictEqual(cpu.provenance, 'measured');
+    assert.match(cpu.source, /^RAPL package-0 via powercap, with the TDP model for 1 of 2 interval\(s\) whose counter step was rejected$/);
+    assert.ok(
+      r.warnings.some((w) => /^RAPL package-0 \(intel-rapl:0\): 1 of 2 interval\(s\) .*1 step\(s\) back with max_energy_range_uj unknown.*TDP model stands in/.test(w)),
+      r.warnings.join('\n'),
+    );
+    assert.deepStrictEqual(
+      r.timeline.map((p) => p.cpuW),
+      [50, 68.75],
+    );
   });
 
   it('falls back to the estimate with a warning when the counters cannot be read', async () => {

@@ -109,4 +109,38 @@ describe('fuzzing the analyzer with mutated fixtures', () => {
     assert.ok(r.facts.syntaxErrors.length > 0, 'the syntax error is noticed');
     assert.deepStrictEqual(r.findings.filter((f) => f.code === 'GL313').map((f) => f.range.start.line), [4]);
   });
+
+  it('never overflows the stack on expressions nested thousands of levels deep, whole or broken', async function () {
+    this.timeout(60000);
+    const rand = prng(20261208);
+    // Openers with their closers; calls are rarer, as each nested call costs a scan of the text inside it.
+    const NESTERS: [string, string][] = [['(', ')'], ['[', ']'], ['{1: ', '}'], ['-', ''], ['not ', ''], ['lambda: ', ''], ['-(', ')'], ['a.b[', ']'], ['(1, ', ',)']];
+    const INNER = ['1', 'x.y.z', '"s"', 'f(x)', 'a.b.c.d'];
+    const FORMS = [(e: string) => `x = ${e}`, (e: string) => e, (e: string) => `for v in ${e}:\n    pass`, (e: string) => `[[a, (b, [c])], d] = ${e}`, (e: string) => `g(${e}, k=${e})`];
+    const HEAD = 'import torch.nn as nn\nmodel = nn.DataParallel(nn.Linear(2, 2))\n';
+    for (let round = 0; round < 12; round++) {
+      const depth = 2000 + Math.floor(rand() * 6000);
+      let open = '';
+      const closers: string[] = [];
+      for (let d = 0; d < depth; d++) {
+        const [o, c] = rand() < 0.02 ? ['f(', ')'] : NESTERS[Math.floor(rand() * NESTERS.length)];
+        open += o;
+        closers.push(c);
+      }
+      let close = closers.reverse().join('');
+      // Half the rounds break the expression: a closer dropped, or a stray operator inside.
+      if (round % 2 === 1) close = rand() < 0.5 ? close.slice(Math.floor(rand() * close.length)) : `+${close}`;
+      const expression = open + INNER[Math.floor(rand() * INNER.length)] + close;
+      // The good part comes first: unclosed brackets take in everything after them.
+      const text = `${HEAD}${FORMS[round % FORMS.length](expression)}\n`;
+      let r;
+      try {
+        r = await analyzePython(text);
+      } catch (err) {
+        assert.fail(`analyzer threw on round ${round} (depth ${depth}): ${String(err)}`);
+      }
+      r.tree.delete();
+      assert.deepStrictEqual(r.findings.filter((f) => f.code === 'GL313').map((f) => f.range.start.line), [1], `round ${round}`);
+    }
+  });
 });

@@ -7,6 +7,7 @@ import { startCodeServer, type CodeServer } from './harness/codeServer';
 import { copyFixture, harnessPaths } from './harness/paths';
 import type { StageResult } from './runHost';
 import { defineCarbonUiTests } from './ui/carbon.ui';
+import { defineFirstRunUiTests } from './ui/firstRun.ui';
 import { defineFolderUiTests } from './ui/folders.ui';
 import { defineUiTests, type UiContext } from './ui/workbench.ui';
 
@@ -40,6 +41,8 @@ export async function runUiTests(opts: { vsix: string; log?: (s: string) => void
       shots,
       scratch,
       root: paths.root,
+      vsix: opts.vsix,
+      log,
       urlFor: (target) => (target.endsWith('.code-workspace') ? `${url}/?workspace=${encodeURIComponent(target).replace(/%2F/g, '/')}` : server!.folderUrl(target)),
     };
   });
@@ -53,6 +56,8 @@ export async function runUiTests(opts: { vsix: string; log?: (s: string) => void
   };
   defineUiTests(context);
   defineCarbonUiTests(context);
+  // npm start's own profile, in a code-server and a browser tab of its own.
+  defineFirstRunUiTests(context);
   // Last: these steps open other workspaces in the page.
   defineFolderUiTests(context);
 

@@ -25,6 +25,12 @@ export { FactsCache } from './factsCache';
 export async function analyzePython(text: string, options: AnalysisOptions = {}, oldTree?: Tree, cache?: FactsCache): Promise<AnalysisResult> {
   const loaded = await loadPythonParser();
   const tree = parsePythonSync(loaded, text, oldTree);
-  const facts = extractPythonFacts(tree, text, cache);
-  return { findings: runRules(facts, options), facts, tree };
+  try {
+    const facts = extractPythonFacts(tree, text, cache);
+    return { findings: runRules(facts, options), facts, tree };
+  } catch (error) {
+    // The caller never sees this tree, so it would stay in WebAssembly memory for good.
+    tree.delete();
+    throw error;
+  }
 }

@@ -26,8 +26,36 @@ export function rangeOf(node: Node): Range {
   };
 }
 
-/** Value of a literal node, or undefined when the node is not a plain literal. */
+/**
+ * Value of a literal node, or undefined when the node is not a plain literal.
+ * Parentheses and unary minus signs are unwrapped in a loop, not by recursion:
+ * their nesting is the file's to choose (`((((…1…))))`), and a file with
+ * thousands of levels must cost steps, not the stack.
+ */
 export function literalOf(node: Node): Literal | undefined {
+  let negations = 0;
+  let current: Node | null = node;
+  for (;;) {
+    if (current.type === 'parenthesized_expression') {
+      current = current.namedChildren[0];
+    } else if (current.type === 'unary_operator') {
+      // Only `-` keeps a number a literal; `+x` and `~x` do not count as one.
+      if (current.child(0)?.text !== '-') return undefined;
+      current = current.childForFieldName('argument');
+      negations++;
+    } else {
+      break;
+    }
+    if (!current) return undefined;
+  }
+  const value = plainLiteralOf(current);
+  if (negations === 0) return value;
+  if (typeof value !== 'number') return undefined;
+  return negations % 2 === 1 ? -value : value;
+}
+
+/** Value of a literal that is no parenthesis or sign: a number, True/False/None or a string. */
+function plainLiteralOf(node: Node): Literal | undefined {
   switch (node.type) {
     case 'integer':
     case 'float':
@@ -38,12 +66,6 @@ export function literalOf(node: Node): Literal | undefined {
       return false;
     case 'none':
       return null;
-    case 'unary_operator': {
-      const operand = node.childForFieldName('argument');
-      const op = node.child(0)?.text;
-      const v = operand ? literalOf(operand) : undefined;
-      return op === '-' && typeof v === 'number' ? -v : undefined;
-    }
     case 'string':
       return stringValue(node);
     case 'concatenated_string': {
@@ -54,10 +76,6 @@ export function literalOf(node: Node): Literal | undefined {
         out += v;
       }
       return out;
-    }
-    case 'parenthesized_expression': {
-      const inner = node.namedChildren[0];
-      return inner ? literalOf(inner) : undefined;
     }
     default:
       return undefined;
@@ -89,17 +107,25 @@ function unescape(seq: string): string {
   return ESCAPES[seq.slice(1)] ?? seq;
 }
 
-/** `torch.nn.Conv2d` for a chain of identifiers and attributes; undefined for anything else. */
+/**
+ * `torch.nn.Conv2d` for a chain of identifiers and attributes; undefined for
+ * anything else. Read from the outermost attribute inwards in a loop: a chain
+ * can be as long as the file.
+ */
 export function dottedText(node: Node): string | undefined {
-  if (node.type === 'identifier') return node.text;
-  if (node.type === 'attribute') {
-    const obj = node.childForFieldName('object');
-    const attr = node.childForFieldName('attribute');
+  const attributes: string[] = [];
+  let current = node;
+  while (current.type === 'attribute') {
+    const obj = current.childForFieldName('object');
+    const attr = current.childForFieldName('attribute');
     if (!obj || !attr) return undefined;
-    const base = dottedText(obj);
-    return base === undefined ? undefined : `${base}.${attr.text}`;
+    attributes.push(attr.text);
+    current = obj;
   }
-  return undefined;
+  if (current.type !== 'identifier') return undefined;
+  let out = current.text;
+  for (let k = attributes.length - 1; k >= 0; k--) out += `.${attributes[k]}`;
+  return out;
 }
 
 /** The names an `import` or `from … import` statement binds. */
@@ -167,12 +193,24 @@ export function argFromNode(a: Node): RawArg {
   };
 }
 
-/** The names an assignment's left side binds: `x`, or each of `x, (y, z)`. */
+/** The names an assignment's left side binds: `x`, or each of `x, (y, z)`, in order, however deep the nesting. */
 export function targetsOf(left: Node): string[] {
-  if (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern') {
-    return left.namedChildren.filter((c): c is Node => !!c).flatMap(targetsOf);
+  const out: string[] = [];
+  const pending: Node[] = [left];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    if (node.type === 'pattern_list' || node.type === 'tuple_pattern' || node.type === 'list_pattern') {
+      const children = node.namedChildren;
+      // Pushed last first, so that the names come out in source order.
+      for (let k = children.length - 1; k >= 0; k--) {
+        const child = children[k];
+        if (child) pending.push(child);
+      }
+    } else {
+      out.push(node.text);
+    }
   }
-  return [left.text];
+  return out;
 }
 
 /** Number of iterations when the iterable is a literal list or tuple, or `range()` of literals. */
@@ -232,11 +270,19 @@ export function withItemLabel(item: Node): string | undefined {
  * Syntax errors in pre-order: ERROR nodes and the tokens the parser invented
  * (MISSING). Only subtrees that contain an error are entered; an ERROR leaf
  * for an invalid character reports no error itself, hence `isError` too.
+ * The walk keeps its own stack: unclosed brackets nest as deep as the file goes.
  */
-export function syntaxErrorsIn(node: Node, out: Range[]): void {
-  if (node.isError || node.isMissing) out.push(rangeOf(node));
-  for (const child of node.children) {
-    if (child && (child.hasError || child.isError)) syntaxErrorsIn(child, out);
+export function syntaxErrorsIn(root: Node, out: Range[]): void {
+  const pending: Node[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    if (node.isError || node.isMissing) out.push(rangeOf(node));
+    const children = node.children;
+    // Pushed last first, so that errors come out in document order.
+    for (let k = children.length - 1; k >= 0; k--) {
+      const child = children[k];
+      if (child && (child.hasError || child.isError)) pending.push(child);
+    }
   }
 }
 

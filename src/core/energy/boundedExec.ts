@@ -3,6 +3,10 @@
  * the promise settles when the limit passes even if the child ignores
  * signals or leaves its output pipes open: a hung tool (nvidia-smi waiting on
  * a stuck driver) must never hang the run that asked it a question.
+ *
+ * The timers that bound a wait are ref'd: a CLI whose command has ended
+ * awaits the meter's stop() with nothing else pending, and an unref'd timer
+ * would let Node exit in the middle of that await, losing the run's record.
  */
 import { spawn, type ChildProcess } from 'child_process';
 
@@ -55,8 +59,8 @@ export function runBounded(file: string, args: string[], timeoutMs: number, maxB
   const result = new Promise<BoundedResult>((resolve) => {
     settle = resolve;
   });
+  // Not unref'd: whoever awaits the result must get it even when nothing else keeps Node alive.
   const timer = setTimeout(() => finish(null, undefined, true), timeoutMs);
-  timer.unref();
   try {
     child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
   } catch (e) {
@@ -75,4 +79,17 @@ export function runBounded(file: string, args: string[], timeoutMs: number, maxB
   // 'close' waits for the pipes too, so all output is in; the timer covers a child that never closes them.
   child.on('close', (code) => finish(code, undefined, false));
   return { result, kill: () => finish(null, undefined, false) };
+}
+
+/**
+ * Settles with `promise`'s value, or with undefined after `ms`, whichever
+ * comes first. The timer keeps Node alive while it runs and is cleared as
+ * soon as `promise` settles, so it never holds a process for longer.
+ */
+export function waitAtMost<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
 }

@@ -5,130 +5,24 @@
  * per GPU per interval; spawning it once per sample would cost more than the
  * rest of the meter together. Energy per GPU comes from the
  * `total_energy_consumption` counter (mJ since the driver loaded, Volta and
- * later), differenced exactly; where it reads [N/A], `power.draw` (W) is
- * integrated with the trapezoid rule. A separate, infrequent
- * `--query-compute-apps` tells which processes use each GPU, so the run gets
- * its share of a GPU it shares.
+ * later), differenced exactly; where it reads [N/A], goes back (the driver
+ * was reloaded), or jumps by more than the GPU could draw (see gpuCeiling),
+ * `power.draw` (W) is integrated with the trapezoid rule for that step. A
+ * separate, infrequent `--query-compute-apps` tells which processes use each
+ * GPU, so the run gets its share of a GPU it shares; energy read before the
+ * first answer waits for it, so a short run gets its share too.
  *
  * nvidia-smi can be missing, hang (a stuck driver), die, or print something
  * unexpected: the probe has a time limit, every line is validated and
- * rejected lines are logged, and stop() kills the child by its pid (SIGTERM,
- * then SIGKILL) within a bound, whatever the child does.
+ * rejected lines are logged (nvidiaSmiQuery.ts), and stop() kills the child
+ * by its pid (SIGTERM, then SIGKILL) within a bound, whatever the child does.
  */
 import { spawn, type ChildProcess } from 'child_process';
-import { runBounded, type BoundedRun } from './boundedExec';
+import { runBounded, waitAtMost, type BoundedRun } from './boundedExec';
+import { formatWatts, judgeCounterStep } from './counterSanity';
 import { trapezoidJ } from './integrate';
+import { COMPUTE_APPS_ARGS, gpuCeiling, gpuQueryArgs, parseComputeAppLine, parseGpuLine, type ComputeApp, type GpuCeiling, type GpuInfo, type GpuReading } from './nvidiaSmiQuery';
 import type { MeterLog, Provenance } from './types';
-
-export const DEFAULT_NVIDIA_SMI = 'nvidia-smi';
-
-/** The fields of the long-lived query, in this order. `uuid` maps compute apps to GPUs. */
-export const GPU_QUERY_FIELDS = ['index', 'uuid', 'name', 'power.draw', 'total_energy_consumption', 'utilization.gpu', 'memory.used'] as const;
-
-export function gpuQueryArgs(intervalMs?: number): string[] {
-  const args = [`--query-gpu=${GPU_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'];
-  return intervalMs === undefined ? args : [...args, '-lms', String(intervalMs)];
-}
-
-export const COMPUTE_APPS_ARGS = ['--query-compute-apps=gpu_uuid,pid,used_memory', '--format=csv,noheader,nounits'];
-
-/** One GPU at one moment, as one line of the query reports it. */
-export interface GpuReading {
-  index: number;
-  uuid: string;
-  name: string;
-  powerW?: number;
-  /** total_energy_consumption (mJ). */
-  energyMj?: number;
-  utilizationPercent?: number;
-  memoryUsedMiB?: number;
-}
-
-/** What nvidia-smi prints for a field it cannot give. */
-const NOT_AVAILABLE = /^\[?(N\/A|Not Supported|Unknown Error|Insufficient Permissions|GPU is lost|Requested functionality has been deprecated)\]?$/i;
-const NUMBER = /^\d+(\.\d+)?$/;
-
-/** A numeric field: a number, undefined for "[N/A]"-like values, or null for anything else (garbage). */
-function numeric(text: string, max: number): number | undefined | null {
-  if (NOT_AVAILABLE.test(text)) return undefined;
-  if (!NUMBER.test(text)) return null;
-  const v = Number(text);
-  return v <= max ? v : null;
-}
-
-/** Parses one line of the GPU query; undefined when it is not a well-formed reading. */
-export function parseGpuLine(line: string): GpuReading | undefined {
-  const f = line.split(',').map((s) => s.trim());
-  if (f.length !== GPU_QUERY_FIELDS.length) return undefined;
-  const [index, uuid, name, power, energy, util, memory] = f;
-  if (!/^\d{1,3}$/.test(index) || !/^(GPU|MIG)-[A-Za-z0-9-]+$/.test(uuid) || !/^[\x20-\x7e]{1,100}$/.test(name)) return undefined;
-  const powerW = numeric(power, 10_000);
-  const energyMj = numeric(energy, Number.MAX_SAFE_INTEGER);
-  const utilizationPercent = numeric(util, 100);
-  const memoryUsedMiB = numeric(memory, 10_000_000);
-  if (powerW === null || energyMj === null || utilizationPercent === null || memoryUsedMiB === null) return undefined;
-  return { index: Number(index), uuid, name, powerW, energyMj, utilizationPercent, memoryUsedMiB };
-}
-
-/** One process on a GPU, from the compute-apps query. */
-export interface ComputeApp {
-  uuid: string;
-  pid: number;
-  usedMiB?: number;
-}
-
-export function parseComputeAppLine(line: string): ComputeApp | undefined {
-  const f = line.split(',').map((s) => s.trim());
-  if (f.length !== 3 || !/^(GPU|MIG)-[A-Za-z0-9-]+$/.test(f[0]) || !/^\d+$/.test(f[1])) return undefined;
-  const used = numeric(f[2], 10_000_000);
-  if (used === null) return undefined;
-  return { uuid: f[0], pid: Number(f[1]), usedMiB: used };
-}
-
-export interface GpuInfo {
-  index: number;
-  uuid: string;
-  name: string;
-  /** total_energy_consumption answered at probe time. */
-  counter: boolean;
-}
-
-export type NvidiaProbe =
-  | { status: 'absent'; detail: string }
-  | { status: 'failed'; detail: string; warning: string }
-  | { status: 'ok'; gpus: GpuInfo[]; detail: string };
-
-function firstLine(text: string): string {
-  return (text.split('\n').find((l) => l.trim()) ?? '').trim().slice(0, 200);
-}
-
-/**
- * Asks nvidia-smi once which GPUs there are, within `timeoutMs`. A missing
- * executable is `absent` (most machines have no NVIDIA GPU) unless the
- * caller named it explicitly; anything else that goes wrong is `failed` with
- * a warning that says what happened.
- */
-export async function probeNvidiaSmi(smiPath: string, timeoutMs: number, explicitPath: boolean): Promise<NvidiaProbe> {
-  const r = await runBounded(smiPath, gpuQueryArgs(), timeoutMs).result;
-  if (r.error?.code === 'ENOENT') {
-    const detail = `${smiPath} not found`;
-    return explicitPath ? { status: 'failed', detail, warning: `The nvidia-smi given (${smiPath}) does not exist; GPUs are not measured.` } : { status: 'absent', detail };
-  }
-  if (r.error) return { status: 'failed', detail: r.error.message, warning: `Could not run ${smiPath} (${r.error.code ?? r.error.message}); GPUs are not measured.` };
-  if (r.timedOut) return { status: 'failed', detail: 'timed out', warning: `${smiPath} did not answer within ${timeoutMs} ms (a hung driver?); GPUs are not measured.` };
-  const readings = r.stdout.split('\n').filter((l) => l.trim()).map(parseGpuLine);
-  const gpus = readings.filter((g): g is GpuReading => g !== undefined);
-  if (r.code !== 0 || !gpus.length) {
-    const said = firstLine(r.stderr) || firstLine(r.stdout) || `exit code ${r.code}`;
-    return { status: 'failed', detail: said, warning: `${smiPath} gave no GPU readings (${said}); GPUs are not measured.` };
-  }
-  const unique = new Map(gpus.map((g) => [g.index, g]));
-  return {
-    status: 'ok',
-    gpus: [...unique.values()].map((g) => ({ index: g.index, uuid: g.uuid, name: g.name, counter: g.energyMj !== undefined })),
-    detail: [...unique.values()].map((g) => `GPU ${g.index} ${g.name}`).join(', '),
-  };
-}
 
 /** What one GPU accumulated between start and stop. */
 export interface GpuTotals {
@@ -149,17 +43,26 @@ interface GpuState {
   lastT?: number;
   lastPowerW?: number;
   lastEnergyMj?: number;
+  /** When total_energy_consumption last changed (the meter's clock, ms). */
+  counterMovedT?: number;
+  lastPowerLimitW?: number;
   energyJ: number;
   processEnergyJ: number;
+  /** Energy read before the first compute-apps answer; that answer's share attributes it. */
+  unattributedJ: number;
   counterSteps: number;
   powerSteps: number;
   skippedSteps: number;
+  /** Counter steps above the GPU's ceiling (replaced by power.draw), the largest power one implied, and the ceiling. */
+  implausibleSteps: number;
+  maxImpliedW: number;
+  ceiling?: GpuCeiling;
   utilSum: number;
   utilCount: number;
   lastUtilization?: number;
   readings: number;
-  /** Share of this GPU attributed to the run (0..1), from the last compute-apps answer. */
-  share: number;
+  /** Share of this GPU attributed to the run (0..1), from the last compute-apps answer; undefined before the first. */
+  share?: number;
 }
 
 export interface NvidiaStreamOptions {
@@ -170,11 +73,15 @@ export interface NvidiaStreamOptions {
   appsEveryMs: number;
   /** Limit for each compute-apps query (ms). */
   queryTimeoutMs: number;
-  /** How long stop() waits after SIGTERM before SIGKILL (ms). */
+  /** How long stop() waits after SIGTERM before SIGKILL (ms), and at most for a first compute-apps answer. */
   killGraceMs: number;
   now: () => number;
   log: MeterLog;
-  /** The live pids of the run's process tree. */
+  /**
+   * The pids of the run's process tree, all those seen so far: a compute-apps
+   * answer describes the moment it was asked, and the run's processes may
+   * have exited by the time it arrives.
+   */
   runPids: () => ReadonlySet<number>;
   /** Whether a pid is visible in this pid namespace (containers see other pids in nvidia-smi). */
   pidVisible: (pid: number) => boolean;
@@ -193,15 +100,33 @@ export class NvidiaSmiStream {
   private firstRejected = '';
   private restarts = 0;
   private stopping = false;
+  /** Set once stop() is over: a compute-apps answer arriving later changes nothing. */
+  private finished = false;
   private appsTimer: NodeJS.Timeout | undefined;
   private appsRun: BoundedRun | undefined;
+  private appsPoll: Promise<void> | undefined;
+  /** The last compute-apps answer, to re-judge a GPU no process was listed on when it turns busy or idle. */
+  private lastApps: ComputeApp[] | undefined;
   private warnedInvisible = false;
   private warnedReset = false;
   private readonly onExit = () => this.killNow('SIGKILL');
 
   constructor(private readonly o: NvidiaStreamOptions) {
     for (const info of o.gpus) {
-      this.state.set(info.index, { info, energyJ: 0, processEnergyJ: 0, counterSteps: 0, powerSteps: 0, skippedSteps: 0, utilSum: 0, utilCount: 0, readings: 0, share: 0 });
+      this.state.set(info.index, {
+        info,
+        energyJ: 0,
+        processEnergyJ: 0,
+        unattributedJ: 0,
+        counterSteps: 0,
+        powerSteps: 0,
+        skippedSteps: 0,
+        implausibleSteps: 0,
+        maxImpliedW: 0,
+        utilSum: 0,
+        utilCount: 0,
+        readings: 0,
+      });
     }
   }
 
@@ -209,8 +134,8 @@ export class NvidiaSmiStream {
     this.spawnChild();
     // A child still running when Node exits without stop() would outlive us.
     process.once('exit', this.onExit);
-    void this.pollApps();
-    this.appsTimer = setInterval(() => void this.pollApps(), this.o.appsEveryMs);
+    this.startAppsPoll();
+    this.appsTimer = setInterval(() => this.startAppsPoll(), this.o.appsEveryMs);
     this.appsTimer.unref();
   }
 
@@ -245,7 +170,8 @@ export class NvidiaSmiStream {
         this.warn(`nvidia-smi kept exiting during the run (${signal ?? `code ${code}`}); GPU energy after its last reading is extrapolated from its last power.`);
       }
     });
-    // Its pipes must not keep Node alive on their own; the meter's stop() ends it anyway.
+    // Its pipes must not keep Node alive on their own: the run's lifecycle keeps Node alive while
+    // it runs, and stop() (whose timers are ref'd, so Node waits for it) ends the child.
     child.unref();
     (child.stdout as unknown as { unref?: () => void }).unref?.();
     (child.stderr as unknown as { unref?: () => void }).unref?.();
@@ -278,25 +204,21 @@ export class NvidiaSmiStream {
   private onReading(s: GpuState, r: GpuReading, t: number): void {
     s.readings++;
     if (r.utilizationPercent !== undefined) {
+      const wasBusy = (s.lastUtilization ?? 0) > 0;
       s.utilSum += r.utilizationPercent;
       s.utilCount++;
       s.lastUtilization = r.utilizationPercent;
+      // A GPU no process is listed on counts for the run only while busy (see shareOf): re-judge when that changes.
+      if (this.lastApps && wasBusy !== r.utilizationPercent > 0 && !this.lastApps.some((a) => a.uuid === s.info.uuid)) s.share = this.shareOf(s, this.lastApps);
     }
+    if (r.powerLimitW !== undefined) s.lastPowerLimitW = r.powerLimitW;
     if (s.lastT === undefined) {
       s.firstT = t;
       s.firstPowerW = r.powerW;
     } else {
       const dtS = (t - s.lastT) / 1000;
       let stepJ: number | undefined;
-      if (r.energyMj !== undefined && s.lastEnergyMj !== undefined) {
-        if (r.energyMj >= s.lastEnergyMj) {
-          stepJ = (r.energyMj - s.lastEnergyMj) / 1000;
-          s.counterSteps++;
-        } else if (!this.warnedReset) {
-          this.warnedReset = true;
-          this.o.log('warn', `GPU ${s.info.index}: total_energy_consumption went backwards (driver reloaded?); that step uses power.draw.`);
-        }
-      }
+      if (r.energyMj !== undefined && s.lastEnergyMj !== undefined) stepJ = this.counterStepJ(s, r.energyMj, t);
       if (stepJ === undefined && r.powerW !== undefined && s.lastPowerW !== undefined) {
         stepJ = trapezoidJ(s.lastPowerW, r.powerW, dtS);
         s.powerSteps++;
@@ -304,23 +226,54 @@ export class NvidiaSmiStream {
       if (stepJ === undefined) s.skippedSteps++;
       else {
         s.energyJ += stepJ;
-        s.processEnergyJ += stepJ * s.share;
+        if (s.share === undefined) s.unattributedJ += stepJ;
+        else s.processEnergyJ += stepJ * s.share;
       }
       // Without power.draw, the counter step gives the power for the timeline.
       if (r.powerW === undefined && stepJ !== undefined && dtS > 0) r = { ...r, powerW: stepJ / dtS };
     }
+    if (r.energyMj !== s.lastEnergyMj) s.counterMovedT = t;
     s.lastT = t;
     s.lastPowerW = r.powerW ?? s.lastPowerW;
     s.lastEnergyMj = r.energyMj;
   }
 
+  /** The counter's step (J) up to reading time `t`, or undefined when it went back or cannot be energy (power.draw then stands in). */
+  private counterStepJ(s: GpuState, energyMj: number, t: number): number | undefined {
+    const ceiling = gpuCeiling(s.lastPowerLimitW);
+    // Judged over the time since the counter last moved: a driver that updates it more slowly than
+    // nvidia-smi prints shows flat steps, then one holding all of them. And over one of nvidia-smi's
+    // intervals at least: lines queue in the pipe while Node is busy and then arrive a moment apart.
+    const sinceS = (t - (s.counterMovedT ?? s.lastT!)) / 1000;
+    const step = judgeCounterStep({ previous: s.lastEnergyMj!, current: energyMj, unitsPerJoule: 1000, dtS: Math.max(sinceS, this.o.intervalMs / 1000), ceilingW: ceiling.watts });
+    if (step.counted) {
+      s.counterSteps++;
+      return step.joules;
+    }
+    if (step.why === 'went back') {
+      if (!this.warnedReset) {
+        this.warnedReset = true;
+        this.o.log('warn', `GPU ${s.info.index}: total_energy_consumption went backwards (driver reloaded?); that step uses power.draw.`);
+      }
+      return undefined;
+    }
+    if (++s.implausibleSteps === 1) this.o.log('warn', `GPU ${s.info.index}: a total_energy_consumption step implied ${formatWatts(step.impliedW)}, above its ${formatWatts(ceiling.watts)} ceiling; that step uses power.draw.`);
+    s.maxImpliedW = Math.max(s.maxImpliedW, step.impliedW);
+    s.ceiling = ceiling;
+    return undefined;
+  }
+
+  private startAppsPoll(): void {
+    if (this.appsPoll || this.stopping) return;
+    this.appsPoll = this.pollApps().finally(() => (this.appsPoll = undefined));
+  }
+
   private async pollApps(): Promise<void> {
-    if (this.appsRun || this.stopping) return;
     const run = runBounded(this.o.smiPath, COMPUTE_APPS_ARGS, this.o.queryTimeoutMs);
     this.appsRun = run;
     const r = await run.result;
     this.appsRun = undefined;
-    if (this.stopping) return;
+    if (this.finished) return;
     if (r.error || r.timedOut || r.code !== 0) {
       this.o.log('debug', `nvidia-smi --query-compute-apps failed (${r.error?.code ?? (r.timedOut ? 'timed out' : `code ${r.code}`)}); GPU shares unchanged.`);
       return;
@@ -335,6 +288,18 @@ export class NvidiaSmiStream {
     this.updateShares(apps);
   }
 
+  /** Sets every GPU's share from a compute-apps answer; energy read before the first answer gets its share now. */
+  updateShares(apps: ComputeApp[]): void {
+    this.lastApps = apps;
+    for (const s of this.state.values()) {
+      s.share = this.shareOf(s, apps);
+      if (s.unattributedJ) {
+        s.processEnergyJ += s.unattributedJ * s.share;
+        s.unattributedJ = 0;
+      }
+    }
+  }
+
   /**
    * A GPU's share for the run: the run's part of the GPU memory its compute
    * processes hold (all of it when only the run's processes are there, none
@@ -342,25 +307,19 @@ export class NvidiaSmiStream {
    * here (containers see other pid numbers, or none), the whole GPU counts
    * for the run, and a warning says so.
    */
-  updateShares(apps: ComputeApp[]): void {
-    const mine = this.o.runPids();
-    for (const s of this.state.values()) {
-      const on = apps.filter((a) => a.uuid === s.info.uuid);
-      if (!on.length) {
-        // Nothing listed anywhere while this GPU works: the listing is blind, not the GPU idle.
-        const busy = (s.lastUtilization ?? 0) > 0;
-        s.share = busy && !apps.length ? this.assumeWhole(s, 'nvidia-smi lists no compute processes') : 0;
-        continue;
-      }
-      if (!on.some((a) => this.o.pidVisible(a.pid))) {
-        s.share = this.assumeWhole(s, 'its compute processes are not visible from here');
-        continue;
-      }
-      const weight = (a: ComputeApp) => a.usedMiB ?? 0;
-      const total = on.reduce((sum, a) => sum + weight(a), 0);
-      const ours = on.filter((a) => mine.has(a.pid));
-      s.share = total > 0 ? ours.reduce((sum, a) => sum + weight(a), 0) / total : ours.length / on.length;
+  private shareOf(s: GpuState, apps: ComputeApp[]): number {
+    const on = apps.filter((a) => a.uuid === s.info.uuid);
+    if (!on.length) {
+      // Nothing listed anywhere while this GPU works: the listing is blind, not the GPU idle.
+      const busy = (s.lastUtilization ?? 0) > 0;
+      return busy && !apps.length ? this.assumeWhole(s, 'nvidia-smi lists no compute processes') : 0;
     }
+    if (!on.some((a) => this.o.pidVisible(a.pid))) return this.assumeWhole(s, 'its compute processes are not visible from here');
+    const mine = this.o.runPids();
+    const weight = (a: ComputeApp) => a.usedMiB ?? 0;
+    const total = on.reduce((sum, a) => sum + weight(a), 0);
+    const ours = on.filter((a) => mine.has(a.pid));
+    return total > 0 ? ours.reduce((sum, a) => sum + weight(a), 0) / total : ours.length / on.length;
   }
 
   private assumeWhole(s: GpuState, why: string): number {
@@ -377,12 +336,12 @@ export class NvidiaSmiStream {
     let proc = 0;
     for (const s of this.state.values()) {
       machine += s.lastPowerW ?? 0;
-      proc += (s.lastPowerW ?? 0) * s.share;
+      proc += (s.lastPowerW ?? 0) * (s.share ?? 0);
     }
     return { machine, process: proc };
   }
 
-  /** Energy integrated so far (J), without the edge corrections of totals(). */
+  /** Energy integrated so far (J), without the edge corrections of totals(); the run's part only where its share is known. */
   energySoFarJ(): { machine: number; process: number } {
     let machine = 0;
     let proc = 0;
@@ -421,16 +380,25 @@ export class NvidiaSmiStream {
       const headJ = (s.firstPowerW ?? meanW) * Math.max(0, (s.firstT - startMs) / 1000);
       const tailJ = (s.lastPowerW ?? meanW) * Math.max(0, (stopMs - s.lastT) / 1000);
       const energyJ = s.energyJ + headJ + tailJ;
-      const processEnergyJ = s.processEnergyJ + (headJ + tailJ) * s.share;
+      const processEnergyJ = s.processEnergyJ + (headJ + tailJ) * (s.share ?? 0);
       const source =
         s.counterSteps && !s.powerSteps
           ? 'NVIDIA total_energy_consumption via nvidia-smi'
           : s.powerSteps && !s.counterSteps
             ? 'NVIDIA power.draw via nvidia-smi, integrated by the trapezoid rule'
             : s.counterSteps
-              ? 'NVIDIA total_energy_consumption via nvidia-smi (power.draw integrated where the counter was unavailable)'
+              ? 'NVIDIA total_energy_consumption via nvidia-smi (power.draw integrated where the counter was unavailable or rejected)'
               : 'NVIDIA power.draw via nvidia-smi (a single reading)';
       if (s.skippedSteps) this.warn(`GPU ${s.info.index}: ${s.skippedSteps} of ${s.readings - 1} steps had neither energy counter nor power and were not counted.`);
+      if (s.implausibleSteps && s.ceiling) {
+        this.warn(
+          `GPU ${s.info.index}: ${s.implausibleSteps} of ${s.readings - 1} total_energy_consumption step(s) implied up to ${formatWatts(s.maxImpliedW)}, ` +
+            `above the ${formatWatts(s.ceiling.watts)} ceiling (${s.ceiling.basis}), so they are not energy; power.draw was integrated for those steps instead.`,
+        );
+      }
+      if (s.share === undefined && energyJ > 0) {
+        this.warn(`GPU ${s.info.index}: nvidia-smi did not say which processes used it before the run ended (--query-compute-apps gave no answer), so none of its energy is attributed to the run.`);
+      }
       out.push({
         info: s.info,
         energyJ,
@@ -449,29 +417,38 @@ export class NvidiaSmiStream {
    * Ends the long-lived child: SIGTERM, then SIGKILL after `killGraceMs`.
    * Resolves within about twice `killGraceMs` even if the child ignores both
    * (it cannot ignore SIGKILL, but a process stuck in the kernel may take
-   * time to go).
+   * time to go). Meanwhile, when a GPU's share is still unknown (a run shorter
+   * than nvidia-smi's first compute-apps answer), a query already asked gets
+   * as long to answer. The timers that bound these waits are ref'd: a process
+   * with nothing else to do still waits for stop() to finish.
    */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.appsTimer) clearInterval(this.appsTimer);
+    const shareUnknown = [...this.state.values()].some((s) => s.share === undefined);
+    const firstAnswer = shareUnknown && this.appsPoll ? waitAtMost(this.appsPoll, this.o.killGraceMs) : undefined;
+    if (!firstAnswer) this.appsRun?.kill();
+    await Promise.all([this.stopChild(), firstAnswer]);
+    this.finished = true;
     this.appsRun?.kill();
-    const child = this.child;
-    if (child) {
-      const exited = new Promise<boolean>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) resolve(true);
-        child.once('exit', () => resolve(true));
-      });
-      const within = (ms: number) => Promise.race([exited, new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
-      this.killNow('SIGTERM');
-      if (!(await within(this.o.killGraceMs))) {
-        this.killNow('SIGKILL');
-        if (!(await within(this.o.killGraceMs))) this.o.log('warn', `nvidia-smi (pid ${child.pid}) did not exit after SIGKILL.`);
-      }
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-    }
-    this.child = undefined;
     process.removeListener('exit', this.onExit);
+  }
+
+  private async stopChild(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const exited = new Promise<boolean>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve(true);
+      child.once('exit', () => resolve(true));
+    });
+    this.killNow('SIGTERM');
+    if (!(await waitAtMost(exited, this.o.killGraceMs))) {
+      this.killNow('SIGKILL');
+      if (!(await waitAtMost(exited, this.o.killGraceMs))) this.o.log('warn', `nvidia-smi (pid ${child.pid}) did not exit after SIGKILL.`);
+    }
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+    this.child = undefined;
   }
 
   private killNow(signal: NodeJS.Signals): void {

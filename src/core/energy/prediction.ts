@@ -1,10 +1,13 @@
 /**
  * Predicts a run's total energy from its progress: linear extrapolation of
  * the energy per unit of progress, measured after start-up (imports, data
- * loading, CUDA initialisation), which would otherwise inflate the rate.
- * Once the first epoch has finished, the rate is taken from the energy spent
- * since the end of epoch 1; until progress has moved past that point, from
- * the first progress line on; the whole run only as a last resort.
+ * loading, CUDA initialisation), which would otherwise inflate the rate: on
+ * the 3-epoch example, a rate over the whole run after epoch 1 predicted 3.3×
+ * the final energy, since importing PyTorch took most of that epoch's time.
+ * So a prediction is given only once it rests on work done after start-up:
+ * a whole epoch after the end of epoch 1 (the rate since epoch 1), or, when
+ * the output counts no epochs, a tenth of the run after the first progress
+ * line. Before that there is no prediction, and no budget alarm.
  */
 
 /** A reading of energy and progress at one moment of the run. */
@@ -17,6 +20,8 @@ export interface ProgressSample {
   fraction: number;
   /** Epochs finished, when the output says. */
   epochsCompleted?: number;
+  /** Epochs in the run, when known. */
+  totalEpochs?: number;
 }
 
 /** What the rate was measured over. */
@@ -79,19 +84,28 @@ export class EnergyPredictor {
   private lastFraction = -1;
   private last?: Prediction;
 
-  /** Feeds a sample; returns the prediction, or undefined before the first epoch has finished. */
+  /** Feeds a sample; returns the prediction, or undefined until it rests on enough work after start-up. */
   observe(sample: ProgressSample): Prediction | undefined {
     if (!(sample.fraction >= 0) || sample.fraction < this.lastFraction) return this.last;
     this.lastFraction = sample.fraction;
     this.firstProgress ??= sample;
-    const firstEpochDone = sample.epochsCompleted !== undefined ? sample.epochsCompleted >= 1 : sample.fraction >= FIRST_SHARE_WITHOUT_EPOCHS;
-    if (!firstEpochDone) return undefined;
-    this.firstEpochEnd ??= sample;
-    const sinceEpoch = predictTotal(sample.energyKWh, sample.elapsedS, sample.fraction, this.firstEpochEnd, 'since-first-epoch');
-    this.last =
-      sinceEpoch?.basis === 'since-first-epoch'
-        ? sinceEpoch
-        : predictTotal(sample.energyKWh, sample.elapsedS, sample.fraction, this.firstProgress, 'since-first-progress');
+    if (sample.epochsCompleted !== undefined) {
+      if (sample.epochsCompleted < 1) return this.last;
+      this.firstEpochEnd ??= sample;
+      // One whole epoch after the end of the first (slightly less, for rounding in the fractions).
+      const epochShare = sample.totalEpochs ? 1 / sample.totalEpochs : sample.epochsCompleted > 0 ? sample.fraction / sample.epochsCompleted : 1;
+      const span = Math.max(MIN_SPAN, 0.99 * epochShare);
+      if (sample.fraction - this.firstEpochEnd.fraction >= span) return this.anchored(sample, this.firstEpochEnd, 'since-first-epoch', span);
+      // A progress line printed during epoch 1 (a tqdm bar, an "Epoch 1/10" header) is after start-up too.
+      return this.anchored(sample, this.firstProgress, 'since-first-progress', span);
+    }
+    return this.anchored(sample, this.firstProgress, 'since-first-progress', FIRST_SHARE_WITHOUT_EPOCHS);
+  }
+
+  private anchored(sample: ProgressSample, anchor: ProgressSample, basis: PredictionBasis, minSpan: number): Prediction | undefined {
+    if (sample.fraction - anchor.fraction < Math.max(MIN_SPAN, minSpan)) return this.last;
+    const p = predictTotal(sample.energyKWh, sample.elapsedS, sample.fraction, anchor, basis);
+    if (p?.basis === basis) this.last = p;
     return this.last;
   }
 

@@ -37,7 +37,11 @@ export function readCpuTimes(procRoot: string): CpuTimes {
 /** The fields of /proc/<pid>/stat the meter uses. */
 export interface PidStat {
   pid: number;
+  /** Field 3: R, S, D, Z (zombie: exited, not yet reaped) … */
+  state: string;
   ppid: number;
+  /** Field 5: the process group. A command started detached leads its own group, so its pgid is its pid. */
+  pgrp: number;
   /** utime + stime + cutime + cstime: own CPU time plus that of children it has reaped. */
   ticks: number;
   /** utime + stime alone. */
@@ -57,13 +61,15 @@ export function parsePidStat(text: string): PidStat | undefined {
   const num = (n: number) => Number(f[n - 3]);
   const stat: PidStat = {
     pid,
+    state: f[0] ?? '',
     ppid: num(4),
+    pgrp: num(5),
     ticks: num(14) + num(15) + num(16) + num(17),
     ownTicks: num(14) + num(15),
     startTime: num(22),
     rssPages: num(24),
   };
-  return Number.isFinite(stat.pid) && Number.isFinite(stat.ppid) && Number.isFinite(stat.ticks) ? stat : undefined;
+  return Number.isFinite(stat.pid) && Number.isFinite(stat.ppid) && Number.isFinite(stat.pgrp) && Number.isFinite(stat.ticks) ? stat : undefined;
 }
 
 function readPidStat(procRoot: string, pid: number | string): PidStat | undefined {
@@ -72,6 +78,36 @@ function readPidStat(procRoot: string, pid: number | string): PidStat | undefine
   } catch {
     return undefined;
   }
+}
+
+/** Every /proc/<pid>/stat, parsed; a process that exits while being read is left out. */
+function readAllPidStats(procRoot: string): PidStat[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(procRoot);
+  } catch {
+    return [];
+  }
+  const stats: PidStat[] = [];
+  for (const name of entries) {
+    if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
+    const stat = readPidStat(procRoot, name);
+    if (stat) stats.push(stat);
+  }
+  return stats;
+}
+
+/**
+ * The live processes of process group `pgid` (zombies excluded: they have
+ * exited and only wait for their parent to reap them). A run started with
+ * `detached: true` leads its own group, so this lists what is left of it,
+ * background grandchildren adopted by init included, after its root exits.
+ */
+export function listProcessGroup(pgid: number, procRoot = '/proc'): number[] {
+  return readAllPidStats(procRoot)
+    .filter((s) => s.pgrp === pgid && s.state !== 'Z')
+    .map((s) => s.pid)
+    .sort((a, b) => a - b);
 }
 
 export interface CpuInfo {
@@ -188,6 +224,16 @@ interface Member {
  * scan runs at most every `discoveryMs` (5 s), stretched so that it costs
  * under 0.1% of the time. A child found late still brings its whole CPU
  * time, so totals do not depend on how soon it is found.
+ *
+ * When the root leads its own process group (the runner starts it detached,
+ * so its pgid is its pid), every process of that group is a member too: a
+ * background grandchild whose parent exited before any sample saw it has been
+ * adopted by init and is no descendant any more, but it stays in the group.
+ * The scan that finds those runs at once when the root exits, which is when
+ * they are orphaned. The group counts only while it can still be the run's:
+ * the kernel keeps a pid number allocated while a group bears it, but once
+ * the group is seen empty (or another process holds the root's pid) the
+ * number may belong to someone else, and the group is no longer followed.
  */
 export class ProcessTreeTracker {
   private readonly members = new Map<number, Member>();
@@ -197,6 +243,10 @@ export class ProcessTreeTracker {
   private scanEveryMs: number;
   /** This process's cutime+cstime at the last sample, while the root is its child. */
   private selfChildTicks: number | undefined;
+  /** The root's start time, once seen: tells the root from a later process reusing its pid. */
+  private rootStartTime: number | undefined;
+  /** Whether processes in the root's process group are members (see the class comment). */
+  private followGroup = false;
 
   constructor(
     private readonly procRoot: string,
@@ -215,18 +265,22 @@ export class ProcessTreeTracker {
     const rootMember = this.members.get(this.rootPid);
     const self = this.lastScanAt === -Infinity || rootMember?.ppid === this.selfPid ? readPidStat(this.procRoot, this.selfPid) : undefined;
     const selfChildTicks = self ? self.ticks - self.ownTicks : undefined;
-    if (nowMs - this.lastScanAt >= this.scanEveryMs) {
-      const t0 = performance.now();
-      this.scan(seen);
-      const cost = performance.now() - t0;
-      this.lastScanAt = nowMs;
-      this.scanEveryMs = Math.max(this.discoveryMs, cost * 1000);
-    } else {
+    let scanDue = nowMs - this.lastScanAt >= this.scanEveryMs;
+    if (!scanDue) {
       for (const pid of this.members.keys()) {
         const stat = readPidStat(this.procRoot, pid);
         if (stat) seen.set(pid, stat);
       }
       this.followChildren(seen);
+      // The root just exited: whatever it left running in its group is orphaned now, so look now.
+      if (this.followGroup && rootMember && seen.get(this.rootPid)?.startTime !== rootMember.startTime) scanDue = true;
+    }
+    if (scanDue) {
+      const t0 = performance.now();
+      this.scan(seen);
+      const cost = performance.now() - t0;
+      this.lastScanAt = nowMs;
+      this.scanEveryMs = Math.max(this.discoveryMs, cost * 1000);
     }
 
     let ticks = this.departed;
@@ -312,25 +366,29 @@ export class ProcessTreeTracker {
     }
   }
 
-  /** Reads every process once and adds the new descendants of the tree. */
+  /** Reads every process once and adds the new descendants of the tree, and the members of its process group. */
   private scan(seen: Map<number, PidStat>): void {
     const children = new Map<number, number[]>();
-    let entries: string[];
-    try {
-      entries = fs.readdirSync(this.procRoot);
-    } catch {
-      entries = [];
-    }
-    for (const name of entries) {
-      if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
-      const stat = readPidStat(this.procRoot, name);
-      if (!stat) continue;
+    const group: number[] = [];
+    for (const stat of readAllPidStats(this.procRoot)) {
       seen.set(stat.pid, stat);
       const list = children.get(stat.ppid);
       if (list) list.push(stat.pid);
       else children.set(stat.ppid, [stat.pid]);
+      if (stat.pgrp === this.rootPid) group.push(stat.pid);
     }
-    const queue = [this.rootPid, ...this.members.keys()];
+    const firstScan = this.lastScanAt === -Infinity;
+    const root = seen.get(this.rootPid);
+    if (firstScan) {
+      // A root that exited before the first sample leaves only its group behind; the pid was ours
+      // a moment ago, and no other process can take it while that group exists.
+      this.rootStartTime = root?.startTime;
+      this.followGroup = root ? root.pgrp === this.rootPid : group.length > 0;
+    }
+    // Another process holding the root's pid, or an empty group, means the number may have been reused.
+    if (this.followGroup && ((root && this.rootStartTime !== undefined && root.startTime !== this.rootStartTime) || !group.length)) this.followGroup = false;
+
+    const queue = [this.rootPid, ...this.members.keys(), ...(this.followGroup ? group : [])];
     const visited = new Set<number>();
     while (queue.length) {
       const pid = queue.pop()!;
@@ -339,7 +397,7 @@ export class ProcessTreeTracker {
       const stat = seen.get(pid);
       if (stat && !this.members.has(pid)) {
         // The root joins only on the first scan: a later process reusing its pid is not the run.
-        if (pid !== this.rootPid || this.lastScanAt === -Infinity) {
+        if (pid !== this.rootPid || firstScan) {
           this.members.set(pid, { startTime: stat.startTime, ppid: stat.ppid, ticks: stat.ticks, rssPages: stat.rssPages });
         }
       }

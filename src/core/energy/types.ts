@@ -102,6 +102,8 @@ export interface MeterReport {
 /** What `current()` says while the run goes on. */
 export interface LiveReading {
   durationS: number;
+  /** When the energy figures were last brought up to date (s since the start): the last sample. */
+  sampledS: number;
   /** Machine power at the last sample, per component and in total (W). */
   watts: { cpu: number; gpu: number; ram: number; total: number };
   /** The run's process tree at the last sample (W). */

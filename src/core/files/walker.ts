@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { notRegularFileReason, type FileKind } from './sourceReader';
 
 /** Folder names never searched when walking (a folder named explicitly is still checked). */
 export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set([
@@ -22,6 +23,8 @@ export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set([
 
 export type WalkEvent =
   | { kind: 'file'; path: string }
+  /** A `*.py` name that is no regular file (a FIFO, a device, a socket, or a link to one): never opened. */
+  | { kind: 'skipped'; path: string; reason: string }
   /** A folder or entry that could not be read; the walk goes on with the rest. */
   | { kind: 'error'; path: string; error: NodeJS.ErrnoException };
 
@@ -39,6 +42,8 @@ export function isPythonFile(file: string): boolean {
  * Yields every `*.py` file under `dir`, depth first in name order. Symbolic
  * links to files are followed; links to folders are not, which rules out
  * cycles. `dir` itself is searched even when its name is a skipped one.
+ * A `*.py` entry that is neither a file nor a folder is yielded as skipped,
+ * so that the user learns why it was not checked; a dangling link is left out.
  */
 export function* walkPythonFiles(dir: string, options: WalkOptions = {}): Generator<WalkEvent> {
   const isExcluded = options.isExcluded ?? (() => false);
@@ -57,21 +62,23 @@ export function* walkPythonFiles(dir: string, options: WalkOptions = {}): Genera
     const subdirs: string[] = [];
     for (const entry of entries) {
       const full = path.join(current, entry.name);
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRECTORIES.has(entry.name) && !isExcluded(full)) subdirs.push(full);
+        continue;
+      }
+      if (!isPythonFile(entry.name) || isExcluded(full)) continue;
+      // A link is judged by its target; links to folders are not followed.
+      let kind: FileKind = entry;
       if (entry.isSymbolicLink()) {
         try {
-          isFile = fs.statSync(full).isFile();
+          kind = fs.statSync(full);
         } catch {
-          isFile = false; // A dangling link is not a file to check.
+          continue; // A dangling link is not a file to check.
         }
-        isDir = false;
+        if (kind.isDirectory()) continue;
       }
-      if (isDir) {
-        if (!SKIPPED_DIRECTORIES.has(entry.name) && !isExcluded(full)) subdirs.push(full);
-      } else if (isFile && isPythonFile(entry.name) && !isExcluded(full)) {
-        yield { kind: 'file', path: full };
-      }
+      const notRegular = notRegularFileReason(kind);
+      yield notRegular ? { kind: 'skipped', path: full, reason: notRegular } : { kind: 'file', path: full };
     }
     // Pushed in reverse so that folders are visited in name order.
     for (let i = subdirs.length - 1; i >= 0; i--) pending.push(subdirs[i]);

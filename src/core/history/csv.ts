@@ -1,7 +1,8 @@
 /**
  * RFC 4180 fields for the emissions file, line by line. The history is read
  * one physical line at a time so that a torn or foreign line costs only
- * itself: a stray quote must never swallow the rows after it.
+ * itself: a stray quote must never swallow the rows after it. Text cells
+ * are written so that no spreadsheet runs them as formulas (CSV injection).
  */
 
 /** Quotes a field when it holds a comma, a quote or a line break (RFC 4180, 2.6–2.7). */
@@ -10,12 +11,43 @@ export function csvField(value: string): string {
 }
 
 /**
- * One CSV record without its line break. Line breaks inside values become
- * spaces: a row that spans lines could not be told from a torn one when the
- * file is read back line by line.
+ * Text that a spreadsheet would run as a formula starts with one of these
+ * (OWASP, "CSV Injection"). A run of leading single quotes is included so
+ * that text which already starts with `'` before such a character still
+ * reads back exactly: escaping always adds one quote, reading removes one.
  */
-export function csvRow(values: readonly string[]): string {
-  return values.map((v) => csvField(v.replace(/[\r\n]+/g, ' '))).join(',');
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+
+/**
+ * Text made safe to open in a spreadsheet: a cell that would start a formula
+ * gets a leading `'`, which spreadsheets show as text and `restoreFormulaText`
+ * removes again.
+ */
+export function neutraliseFormulaText(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** The text `neutraliseFormulaText` was given: one added leading quote is removed. */
+export function restoreFormulaText(text: string): string {
+  return text.charCodeAt(0) === 39 /* ' */ && FORMULA_START.test(text) ? text.slice(1) : text;
+}
+
+/**
+ * One cell: a number is written as is (a negative number is a number, not a
+ * formula, and CodeCarbon's readers expect it plain); text is neutralised
+ * and, when it was, quoted as OWASP recommends.
+ */
+export function csvCell(value: string | number): string {
+  if (typeof value === 'number') return String(value);
+  // Line breaks become spaces: a row that spans lines could not be told from a torn one when read line by line.
+  const text = value.replace(/[\r\n]+/g, ' ');
+  const safe = neutraliseFormulaText(text);
+  return safe === text ? csvField(text) : `"${safe.replace(/"/g, '""')}"`;
+}
+
+/** One CSV record without its line break (see `csvCell`). */
+export function csvRow(values: readonly (string | number)[]): string {
+  return values.map(csvCell).join(',');
 }
 
 /**

@@ -1,9 +1,12 @@
 /**
  * `.greenlens/emissions.csv`: one row per run with CodeCarbon's columns, in
  * CodeCarbon's order and units, so tools that read CodeCarbon's output
- * (pandas scripts, its dashboard) read GreenLens's history too.
+ * (pandas scripts, its dashboard) read GreenLens's history too. Numeric
+ * columns hold plain numbers; text columns (project_name, run_id, os,
+ * cpu_model, …) that would start a spreadsheet formula are written with a
+ * leading `'` and read back without it (see csv.ts).
  */
-import { csvRow, endsInsideQuotes, parseCsvRecord } from './csv';
+import { csvRow, endsInsideQuotes, parseCsvRecord, restoreFormulaText } from './csv';
 import type { RunRecord } from './runRecord';
 
 /** CodeCarbon's emissions.csv columns, in order (CodeCarbon 2.8/3.x). */
@@ -144,7 +147,8 @@ export function emissionsRow(record: RunRecord): string {
     pue: record.carbon.pue,
     wue: 0,
   };
-  return csvRow(EMISSIONS_COLUMNS.map((c) => (values[c] === undefined ? '' : String(values[c]))));
+  // Numbers stay numbers (plain, as CodeCarbon writes them); text cells are neutralised against formulas by csvRow.
+  return csvRow(EMISSIONS_COLUMNS.map((c) => values[c] ?? ''));
 }
 
 /** How the rows of a file map to columns, from its header line. */
@@ -236,9 +240,10 @@ function stripCr(line: string): string {
 
 /** The run of a row, or a description of what is wrong with it. */
 function toRun(fields: string[], layout: HeaderLayout, file: string, line: number): HistoryRun | string {
+  // A text cell written as `'=…` (neutralised against spreadsheet formulas) reads back as the text it was.
   const get = (c: EmissionsColumn) => {
     const i = layout.index[c];
-    return i === undefined ? '' : fields[i];
+    return i === undefined ? '' : restoreFormulaText(fields[i]);
   };
   const num = (c: EmissionsColumn) => {
     const s = get(c).trim();

@@ -40,6 +40,22 @@ export interface TimelinePoint {
   ramW?: number;
 }
 
+/** What the meter's probe found for one kind of source, kept so reports can say why a figure is estimated. */
+export interface SourceRecord {
+  component: EnergyComponent;
+  /** e.g. "RAPL via powercap", "nvidia-smi", "TDP model", "RAM model". */
+  name: string;
+  status: 'used' | 'absent' | 'unreadable' | 'failed';
+  detail: string;
+}
+
+/** Processes left in the command's process group when it exited, which GreenLens stopped. */
+export interface LeftoverProcesses {
+  stopped: number;
+  /** Of those, the ones that ignored SIGTERM and were killed. */
+  killed: number;
+}
+
 export interface Utilisation {
   cpuPercent?: number;
   gpuPercent?: number;
@@ -62,6 +78,7 @@ export interface MeterSummary {
   cpuCount?: number;
   ramTotalGb?: number;
   utilisation?: Utilisation;
+  sources?: readonly SourceRecord[];
 }
 
 export interface GitInfo {
@@ -130,6 +147,11 @@ export interface RunRecord {
   progress?: RunProgress;
   pythonVersion?: string;
   warnings: string[];
+  /** The meter's sources as probed at the start (absent in records of earlier versions). */
+  sources?: SourceRecord[];
+  /** The signal GreenLens received that stopped the run (SIGINT, SIGTERM, SIGHUP). */
+  stopSignal?: string;
+  leftovers?: LeftoverProcesses;
   greenlensVersion: string;
 }
 
@@ -154,6 +176,8 @@ export interface RunInput {
   experimentId?: string;
   /** Defaults to `<os.type()>-<os.release()>-<os.arch()>`. */
   os?: string;
+  stopSignal?: string;
+  leftovers?: LeftoverProcesses;
 }
 
 /**
@@ -221,6 +245,9 @@ export function buildRunRecord(input: RunInput): RunRecord {
   if (input.git) record.git = { ...input.git };
   if (input.progress) record.progress = { ...input.progress };
   if (input.pythonVersion) record.pythonVersion = input.pythonVersion;
+  if (meter.sources) record.sources = meter.sources.map((src) => ({ ...src }));
+  if (input.stopSignal) record.stopSignal = input.stopSignal;
+  if (input.leftovers && input.leftovers.stopped > 0) record.leftovers = { ...input.leftovers };
   return record;
 }
 

@@ -21,6 +21,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { EMISSIONS_HEADER, emissionsRow, headerLayout, parseEmissions, type HistoryRun } from './emissionsCsv';
 import { RUN_RECORD_SCHEMA, type RunRecord } from './runRecord';
+import { runRecordProblem } from './runRecordCheck';
 
 /** The history folder's default name inside a workspace folder. */
 export const DEFAULT_HISTORY_FOLDER = '.greenlens';
@@ -103,7 +104,8 @@ export function readHistory(dir: string): History {
 /**
  * The full record of a run, or undefined when there is none (a CodeCarbon
  * row, or a record deleted by hand). Throws with the file's name when the
- * record exists but cannot be read.
+ * record exists but cannot be read, is not JSON, or lacks a field its
+ * readers rely on (the message names the field, see `runRecordProblem`).
  */
 export function readRun(dir: string, runId: string): RunRecord | undefined {
   checkRunId(runId);
@@ -115,15 +117,21 @@ export function readRun(dir: string, runId: string): RunRecord | undefined {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
-  let record: RunRecord;
+  let parsed: unknown;
   try {
-    record = JSON.parse(text) as RunRecord;
+    parsed = JSON.parse(text);
   } catch (e) {
     throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
   }
-  if (!record || record.schema !== RUN_RECORD_SCHEMA || record.runId !== runId) {
+  const schema = (parsed as { schema?: unknown } | null)?.schema;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || schema !== RUN_RECORD_SCHEMA) {
     throw new Error(`${file} is not a GreenLens run record of schema ${RUN_RECORD_SCHEMA}`);
   }
+  // Checked here, where the file is known, so a view never meets a record without the fields it reads.
+  const problem = runRecordProblem(parsed);
+  if (problem) throw new Error(`${file}: ${problem}; the record was not used`);
+  const record = parsed as RunRecord;
+  if (record.runId !== runId) throw new Error(`${file}: field runId is ${JSON.stringify(record.runId)}, not the file's name ${JSON.stringify(runId)}`);
   return record;
 }
 

@@ -27,6 +27,37 @@ export function regionLine(record: RunRecord): string {
   return `${r.name} (${r.code}), ${sig(record.carbon.gPerKWh)} gCO2e/kWh — ${r.isDefault ? 'default: ' : ''}${r.reason}; source: ${r.source}`;
 }
 
+/** What the meter could not use, in a few words: "RAPL via powercap not available: /sys/class/powercap does not exist". */
+function unusedSources(record: RunRecord, component: 'cpu' | 'ram' | 'gpu'): string {
+  return (record.sources ?? [])
+    .filter((s) => s.component === component && s.status !== 'used')
+    .map((s) => `${s.name} ${s.status === 'absent' ? 'not available' : s.status}: ${s.detail.replace(/\s*\(.*\)\s*$/, '')}`)
+    .join('; ');
+}
+
+/**
+ * Why each figure of a run is estimated rather than measured, one short
+ * sentence per component ("CPU estimated: RAPL via powercap not available:
+ * /sys/class/powercap does not exist"), and one when no GPU was measured.
+ * Empty when everything was measured. The model each estimate used is in the
+ * component's source. Records of earlier versions keep no probe results:
+ * their sentences say only that the figure is estimated.
+ */
+export function estimateReasons(record: RunRecord): string[] {
+  const out: string[] = [];
+  for (const c of record.energy.components) {
+    if (c.provenance !== 'estimated') continue;
+    const reason = unusedSources(record, c.component);
+    const fallback = c.component === 'ram' ? 'no RAPL dram counter' : 'no energy counter';
+    out.push(`${LABEL[c.component]} estimated: ${reason || fallback}`);
+  }
+  if (!record.energy.components.some((c) => c.component === 'gpu')) {
+    const reason = unusedSources(record, 'gpu');
+    if (reason) out.push(`No GPU measured: ${reason}`);
+  }
+  return out;
+}
+
 export function formatRunSummary(record: RunRecord, savedFiles: string[], cwd = process.cwd()): string {
   const out: string[] = [];
   const status = record.status === 'completed' ? 'completed' : `${record.status}${record.signal ? ` (${record.signal})` : record.exitCode !== null ? ` (exit ${record.exitCode})` : ''}`;
@@ -39,6 +70,12 @@ export function formatRunSummary(record: RunRecord, savedFiles: string[], cwd = 
   out.push(`  CO2e   ${formatCo2(record.carbon.kgCO2e)} at PUE ${sig(record.carbon.pue)}${record.carbon.pueIsDefault ? ' (default)' : ''}`);
   out.push(`  Region ${regionLine(record)}`);
   for (const note of record.carbon.notes) if (!record.carbon.region.reason.includes(note) && !note.includes(record.carbon.region.reason)) out.push(`  Note   ${note}`);
+  for (const reason of estimateReasons(record)) out.push(`  Why    ${reason}`);
+  if (record.stopSignal) out.push(`  Stopped by ${record.stopSignal}: the command's process group was stopped and the run recorded as ${record.status}`);
+  if (record.leftovers) {
+    const { stopped, killed } = record.leftovers;
+    out.push(`  Left   ${stopped} process${stopped === 1 ? '' : 'es'} still running in the command's process group after it exited; metered until stopped (SIGTERM${killed ? `, then SIGKILL for ${killed}` : ''})`);
+  }
   for (const warning of record.warnings) out.push(`  Warning ${warning}`);
   if (savedFiles.length) out.push(`  Saved  ${savedFiles.map((f) => path.relative(cwd, f) || f).join(', ')}`);
   return out.join('\n') + '\n';

@@ -30,7 +30,7 @@ export function summaryLine(result: CheckResult): string {
   const total = result.files.reduce((n, f) => n + f.findings.length, 0);
   let tail = `${plural(result.checkedCount, 'file', 'files')} checked`;
   if (result.skipped.length > 0) tail += `, ${result.skipped.length} skipped`;
-  if (result.errors.length > 0) tail += `, ${plural(result.errors.length, 'error', 'errors')} reading files`;
+  if (result.errors.length > 0) tail += `, ${plural(result.errors.length, 'error', 'errors')} reading or analysing files`;
   if (total === 0) return `No findings; ${tail}.`;
   return `Found ${plural(total, 'finding', 'findings')} (${severityCounts(result)}) in ${plural(result.files.length, 'file', 'files')}; ${tail}.`;
 }

@@ -7,14 +7,15 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { DEFAULT_INTERVAL_MS, MIN_INTERVAL_MS } from '../../core/energy/meter';
+import type { BudgetCheck } from '../../core/energy/prediction';
 import type { RunRecord } from '../../core/history/runRecord';
 import { historyDir } from '../../core/history/runStore';
-import { runHeadline } from '../../core/report/runSummary';
 import { formatEnergy, formatWatts } from '../../core/report/units';
 import { RunStartError, startProfiledRun, type LiveStatus, type ProfiledRun } from '../../core/run/profiledRun';
 import { COMMANDS } from '../commandIds';
 import { showErrorWithLog } from '../log';
 import { isRunnable, launchFor } from './interpreter';
+import { runEndMessage } from './runEndMessage';
 import { RunTerminal } from './runTerminal';
 
 /** Per-script run settings, keyed by a path relative to the workspace folder. */
@@ -30,12 +31,26 @@ function userValue<T>(cfg: vscode.WorkspaceConfiguration, key: string): T | unde
   return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
 }
 
+/** A path relative to the folder when it lies inside it, else as it is. */
+function relativeTo(folder: string, file: string): string {
+  const rel = path.relative(folder, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+/** An argument as a POSIX shell would need it typed, so the terminal's command line can be pasted. */
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
 export interface RecordedRun {
   record: RunRecord;
   /** The workspace folder the run belongs to. */
   folder: string;
   historyDir: string;
-  runFile: string;
+  /** The run's JSON: in the history folder, or the fallback file when that could not be written. */
+  runFile?: string;
+  /** Whether the run is in the history folder (the sidebar and reports read it from there). */
+  inHistory: boolean;
 }
 
 export class ProfiledRunService implements vscode.Disposable {
@@ -58,9 +73,16 @@ export class ProfiledRunService implements vscode.Disposable {
 
   async run(target?: vscode.Uri): Promise<RecordedRun | undefined> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('GreenLens runs scripts only in a trusted workspace. Trust this folder to run with an energy profile.', 'Manage Workspace Trust').then((c) => {
-        if (c) void vscode.commands.executeCommand('workbench.trust.manage');
-      });
+      // The command stays listed in Restricted Mode (package.json has no trust enablement), so
+      // choosing it says why nothing runs, and offers the trust editor rather than another command.
+      void vscode.window
+        .showWarningMessage(
+          'GreenLens runs scripts only in a trusted workspace: this folder is open in Restricted Mode. Trust it to run with an energy profile.',
+          'Manage Workspace Trust',
+        )
+        .then((c) => {
+          if (c) void vscode.commands.executeCommand('workbench.trust.manage');
+        });
       return undefined;
     }
     const file = target ?? vscode.window.activeTextEditor?.document.uri;
@@ -77,13 +99,17 @@ export class ProfiledRunService implements vscode.Disposable {
     if (doc?.isDirty) await doc.save();
 
     const folder = vscode.workspace.getWorkspaceFolder(file)?.uri.fsPath ?? path.dirname(file.fsPath);
+    const script = path.relative(folder, file.fsPath).split(path.sep).join('/');
     const cfg = vscode.workspace.getConfiguration('greenlens', file);
     const scriptConfig = this.scriptConfig(cfg, folder, file);
     const launch = await launchFor(file, scriptConfig.args ?? [], this.log);
     const dir = historyDir(folder, cfg.get<string>('historyFolder', '.greenlens'));
     const terminal = new RunTerminal(`GreenLens: ${path.basename(file.fsPath)}`, () => void this.stop());
-    terminal.write(`\x1b[2m$ ${[launch.command, ...launch.args].join(' ')}   (interpreter: ${launch.via})\x1b[0m\n`);
+    terminal.write(`\x1b[2m$ ${[launch.command, ...launch.args].map(shellQuote).join(' ')}   (interpreter: ${launch.via})\x1b[0m\n`);
     this.log.info(`Profiled run: ${launch.command} ${launch.args.join(' ')} (interpreter from ${launch.via}), history in ${dir}`);
+    // Resolves when the run is over, which closes the warnings raised while it went on.
+    let endRun!: () => void;
+    const ended = new Promise<void>((resolve) => (endRun = resolve));
 
     let run: ProfiledRun;
     try {
@@ -93,7 +119,7 @@ export class ProfiledRunService implements vscode.Disposable {
         cwd: scriptConfig.cwd ? path.resolve(folder, scriptConfig.cwd) : folder,
         env: { ...process.env, ...(scriptConfig.env ?? {}) },
         historyDir: dir,
-        file: path.relative(folder, file.fsPath).split(path.sep).join('/'),
+        file: script,
         projectName: path.basename(folder),
         region: cfg.get<string>('region', '').trim() || undefined,
         // Only a PUE the user set is passed, so reports can say when the default was used.
@@ -105,20 +131,21 @@ export class ProfiledRunService implements vscode.Disposable {
           nvidiaSmiPath: cfg.get<string>('nvidiaSmiPath', '').trim() || undefined,
         },
         onOutput: (text) => terminal.write(text),
-        onLive: (status) => this.showLive(status, folder, path.relative(folder, file.fsPath).split(path.sep).join('/')),
-        onBudgetExceeded: (check) => {
-          void vscode.window.showWarningMessage(`GreenLens: ${check.message}`, 'Stop Run').then((c) => {
-            if (c) void this.stop();
-          });
-        },
+        onLive: (status) => this.showLive(status, folder, script),
+        onBudgetExceeded: (check) => this.warnOverBudget(check, ended),
         log: (level, message) => (level === 'warn' ? this.log.warn(message) : level === 'info' ? this.log.info(message) : this.log.debug(message)),
       });
     } catch (err) {
-      terminal.finish(`Could not start: ${err instanceof Error ? err.message : String(err)}`);
+      endRun();
+      terminal.finish(`Could not start: ${err instanceof Error ? err.message : String(err)}`, false);
       terminal.dispose();
       if (err instanceof RunStartError) {
-        void vscode.window.showErrorMessage(`GreenLens: ${err.message}. Select an interpreter with the Python extension or set greenlens.pythonPath.`, 'Open Settings').then((c) => {
-          if (c) void vscode.commands.executeCommand('workbench.action.openSettings', 'greenlens.pythonPath');
+        // Either the program could not be started, or the history folder cannot take the record
+        // (checked before anything runs): each has its own setting to fix.
+        const interpreter = err.kind === 'command';
+        const hint = interpreter ? 'Select an interpreter with the Python extension or set greenlens.pythonPath.' : 'Nothing was run. Check greenlens.historyFolder.';
+        void vscode.window.showErrorMessage(`GreenLens: ${err.message}. ${hint}`, 'Open Settings').then((c) => {
+          if (c) void vscode.commands.executeCommand('workbench.action.openSettings', interpreter ? 'greenlens.pythonPath' : 'greenlens.historyFolder');
         });
       } else {
         this.log.error(`Run failed to start: ${String(err)}`);
@@ -135,35 +162,53 @@ export class ProfiledRunService implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'greenlens.running', true);
     try {
       const result = await run.done;
-      const headline = runHeadline(result.record);
-      terminal.finish(`GreenLens: ${result.record.status} — ${headline}. Saved to ${path.relative(folder, result.saved.csvFile)}.`);
-      for (const w of [...result.record.warnings, ...result.saved.warnings]) this.log.warn(w);
-      const recorded = { record: result.record, folder, historyDir: dir, runFile: result.saved.runFile };
-      this.recorded.fire(recorded);
-      const region = result.record.carbon.region;
-      const why = result.record.energy.components
-        .map((c) => `${c.component.toUpperCase()} ${c.provenance}`)
-        .join(', ');
-      void vscode.window
-        .showInformationMessage(
-          `GreenLens: ${path.basename(file.fsPath)} ${result.record.status} — ${headline}. ${why}. Grid: ${region.name}${region.isDefault ? ' (default, set greenlens.region)' : ''}.`,
-          'Open Run',
-        )
-        .then((c) => {
-          if (c) void vscode.commands.executeCommand(COMMANDS.openRun, folder, result.record.runId);
-        });
+      const { saved } = result;
+      const message = runEndMessage(result.record, path.basename(file.fsPath), saved.csvFile ? relativeTo(folder, saved.csvFile) : dir, saved.fallbackFile);
+      terminal.finish(message.terminalLine, result.record.status === 'completed');
+      for (const w of [...result.record.warnings, ...saved.warnings]) this.log.warn(w);
+      if (saved.error) this.log.error(`${saved.error}; saved to ${saved.fallbackFile ?? 'nowhere'}`);
+      const recorded: RecordedRun = { record: result.record, folder, historyDir: dir, runFile: saved.runFile ?? saved.fallbackFile, inHistory: saved.runFile !== undefined };
+      endRun();
+      // The sidebar shows the history; a run saved only to a fallback file is not in it.
+      if (recorded.inHistory) this.recorded.fire(recorded);
+      const show =
+        message.severity === 'error' ? vscode.window.showErrorMessage
+        : message.severity === 'warning' ? vscode.window.showWarningMessage
+        : vscode.window.showInformationMessage;
+      void show(message.text, ...(recorded.inHistory ? ['Open Run'] : [])).then((c) => {
+        if (c) void vscode.commands.executeCommand(COMMANDS.openRun, folder, result.record.runId);
+      });
       return recorded;
     } catch (err) {
+      terminal.finish('GreenLens could not record the run; see the GreenLens log.', false);
       this.log.error(`Recording the run failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       void showErrorWithLog('GreenLens could not record the run.');
       return undefined;
     } finally {
+      endRun();
       this.current = undefined;
       this.status.hide();
       this.live.fire(undefined);
       void vscode.commands.executeCommand('setContext', 'greenlens.running', false);
       terminal.dispose();
     }
+  }
+
+  /**
+   * The budget warning, as a notification the run can close: a cancellable
+   * progress notification that lasts until `ended` resolves (a plain warning
+   * message would stay, with a "Stop Run" button for a run long gone).
+   * Cancelling it stops the run.
+   */
+  private warnOverBudget(check: BudgetCheck, ended: Promise<void>): void {
+    this.log.warn(`Budget: ${check.message}`);
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `GreenLens: ${check.message} Cancel to stop the run.`, cancellable: true },
+      (_progress, token) => {
+        const sub = token.onCancellationRequested(() => void this.stop());
+        return ended.finally(() => sub.dispose());
+      },
+    );
   }
 
   async stop(): Promise<void> {

@@ -7,6 +7,7 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { fileInFolder } from '../../core/files/fileInFolder';
 import { historyDir, readHistory, readRun } from '../../core/history/runStore';
 import { appendRunPoint, buildFolderSummaryWithStatuses, countFindingsByFamily, runDetailsOf, runPointOfRecord, type RunDetails } from '../../core/insights/aggregate';
 import { suggestionsFor } from '../../core/insights/suggestions';
@@ -144,19 +145,39 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
       case 'openRun':
         await vscode.commands.executeCommand(COMMANDS.openRun, m.folder, m.runId);
         return;
-      case 'openLocation': {
-        const uri = vscode.Uri.file(path.join(m.folder, m.file));
-        const doc = await vscode.workspace.openTextDocument(uri);
-        const pos = new vscode.Position(m.line, 0);
-        await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos) });
+      case 'openLocation':
+        await this.openLocation(m.folder, m.file, m.line);
         return;
-      }
       case 'runCommand':
         if (m.command === 'runActive') await this.runActiveOrExample();
         else if (m.command === 'analyzeWorkspace') await vscode.commands.executeCommand(COMMANDS.analyzeWorkspace);
         else if (m.command === 'manageTrust') await vscode.commands.executeCommand('workbench.trust.manage');
         else await this.openExample();
         return;
+    }
+  }
+
+  /**
+   * Opens a file the webview names, only when it is a regular file inside
+   * one of the workspace folders (its real path too): the webview's message
+   * carries paths from history files and findings, which the workspace's
+   * contents shape. Anything else is refused with a warning in the log.
+   */
+  private async openLocation(folder: string, file: string, line: number): Promise<void> {
+    const isFolder = (vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.scheme === 'file' && f.uri.fsPath === folder);
+    const target = isFolder ? fileInFolder(folder, file) : { ok: false as const, reason: 'is not in a workspace folder' };
+    if (!target.ok) {
+      this.log.warn(`Did not open ${JSON.stringify(file)} (folder ${JSON.stringify(folder)}): it ${target.reason}.`);
+      void vscode.window.showWarningMessage(`GreenLens did not open ${path.basename(String(file))}: it ${target.reason}.`);
+      return;
+    }
+    try {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(target.path));
+      const pos = new vscode.Position(Number.isInteger(line) && line >= 0 ? line : 0, 0);
+      await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos) });
+    } catch (err) {
+      this.log.warn(`Could not open ${target.path}: ${err instanceof Error ? err.message : String(err)}`);
+      void vscode.window.showWarningMessage(`GreenLens could not open ${path.basename(target.path)}.`);
     }
   }
 

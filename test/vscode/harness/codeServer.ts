@@ -43,10 +43,16 @@ export interface CodeServerOptions {
   smokeTestDriver?: boolean;
   /** Workspace trust stays on unless this is false (the tests turn it off). */
   workspaceTrust?: boolean;
-  /** Merged over QUIET_SETTINGS. Written only when the profile has no settings.json yet. */
+  /** User settings, merged over QUIET_SETTINGS. Written only when the profile has no User/settings.json yet. */
   settings?: Record<string, unknown>;
-  /** Added to an existing settings.json that lacks them (a value the user set is kept). */
-  missingSettings?: Record<string, unknown>;
+  /**
+   * Machine (remote) settings: `<user-data>/Machine/settings.json`, the file the
+   * server's side of the window reads. Settings of scope `machine` or
+   * `machine-overridable` (`greenlens.pythonPath`) written into User settings are
+   * ignored by a code-server window ("applied when you open a local window"), so
+   * they go here. Keys missing from the file are added; a value already there is kept.
+   */
+  machineSettings?: Record<string, unknown>;
   /** Folder opened at `/` (also reachable through `folderUrl()`). */
   folder?: string;
   /** More code-server command-line arguments. */
@@ -131,21 +137,27 @@ function prepareProfile(opts: CodeServerOptions): { userData: string; extensions
     if (opts.workspaceTrust === false) settings['security.workspace.trust.enabled'] = false;
     fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2) + '\n');
   }
-  if (opts.missingSettings) addMissingSettings(settingsFile, opts.missingSettings);
+  if (opts.machineSettings) addMissingSettings(path.join(userData, 'Machine', 'settings.json'), opts.machineSettings);
   // Our own config file, so code-server never writes a generated password next to the user's real one.
   const config = path.join(dir, 'config.yaml');
   fs.writeFileSync(config, 'auth: none\ncert: false\n');
   return { userData, extensions, config };
 }
 
-/** Adds keys to a settings file that lacks them; a file that is not plain JSON (comments) is left alone. */
+/**
+ * Adds keys to a settings file that lacks them (creating the file); a file that
+ * is not plain JSON (comments) is left alone.
+ */
 function addMissingSettings(file: string, values: Record<string, unknown>): void {
-  let current: Record<string, unknown>;
-  try {
-    current = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch {
-    return;
+  let current: Record<string, unknown> = {};
+  if (fs.existsSync(file)) {
+    try {
+      current = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch {
+      return;
+    }
   }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   const missing = Object.entries(values).filter(([key]) => !(key in current));
   if (missing.length === 0) return;
   fs.writeFileSync(file, JSON.stringify({ ...current, ...Object.fromEntries(missing) }, null, 2) + '\n');

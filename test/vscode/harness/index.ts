@@ -4,3 +4,4 @@ export * from './codeServer';
 export * from './paths';
 export * from './processTree';
 export * from './steps';
+export * from './startProfile';

@@ -22,6 +22,9 @@ export interface UiContext {
   root: string;
   /** The workbench URL that opens a folder or a .code-workspace file. */
   urlFor(target: string): string;
+  /** The packaged extension (steps that start a code-server of their own install it). */
+  vsix: string;
+  log: (line: string) => void;
 }
 
 /** 1-based line:column of the first occurrence of `needle` in a workspace file (for Go to Line). */

@@ -155,6 +155,71 @@ function namesInside(call: CallFact, fn: FunctionFact, names: Set<string>): Set<
   return inside;
 }
 
+/** A function whose call sites are being checked, and the next site to check. */
+interface CoverageFrame {
+  id: number;
+  sites: CallFact[];
+  next: number;
+}
+
+/**
+ * Every same-file call site of function `id` runs under no_grad, directly or
+ * because the calling function is itself covered (or it is a no-grad hook).
+ * A function met again while its own answer is pending (recursion) counts as
+ * not covered. Callers are followed with an explicit stack rather than by
+ * recursion: a chain of functions each calling the next is as long as the
+ * file makes it. Answers are kept in `cache` for the rest of the file.
+ */
+function functionCoveredIn(facts: Facts, index: FileIndex, id: number, cache: Map<number, boolean>): boolean {
+  const cached = cache.get(id);
+  if (cached !== undefined) return cached;
+  const pending = new Set<number>();
+  const stack: CoverageFrame[] = [];
+  /** Starts on a function: its answer when known at once, else undefined with a frame pushed. */
+  const open = (fnId: number): boolean | undefined => {
+    const known = cache.get(fnId);
+    if (known !== undefined) return known;
+    if (pending.has(fnId)) return false;
+    pending.add(fnId);
+    const fn = facts.functions[fnId];
+    if (fn.decorators.some((d) => gradMode(d) === 'off') || LIGHTNING_NO_GRAD_HOOK.test(fn.name)) {
+      cache.set(fnId, true);
+      return true;
+    }
+    const sites = index.callSites(fn);
+    if (sites.length === 0) {
+      cache.set(fnId, false);
+      return false;
+    }
+    stack.push({ id: fnId, sites, next: 0 });
+    return undefined;
+  };
+  let answer = open(id);
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1];
+    // `answer` is the verdict on the site before `next`, when it had to wait for its caller.
+    let covered = answer !== false;
+    answer = undefined;
+    while (covered && frame.next < frame.sites.length) {
+      const site = frame.sites[frame.next++];
+      const mode = contextMode(site);
+      if (mode === 'off') continue;
+      if (mode !== undefined || site.functionId === undefined) {
+        covered = false;
+        break;
+      }
+      const caller = open(site.functionId);
+      if (caller === undefined) break; // Its frame is on top now: come back with its answer.
+      covered = caller;
+    }
+    if (stack[stack.length - 1] !== frame) continue;
+    stack.pop();
+    cache.set(frame.id, covered);
+    answer = covered;
+  }
+  return answer!;
+}
+
 /**
  * GL301: a model called in evaluation mode with autograd still on. `.eval()`
  * only changes how dropout and batch norm behave; every operation is still
@@ -189,23 +254,7 @@ export const evalWithoutNoGrad: Rule = {
     const index = new FileIndex(facts);
 
     const coveredCache = new Map<number, boolean>();
-    /** Every same-file call site of the function runs under no_grad (or it is a no-grad hook). */
-    const functionCovered = (id: number, visiting = new Set<number>()): boolean => {
-      const cached = coveredCache.get(id);
-      if (cached !== undefined) return cached;
-      if (visiting.has(id)) return false;
-      visiting.add(id);
-      const fn = facts.functions[id];
-      let covered = fn.decorators.some((d) => gradMode(d) === 'off') || LIGHTNING_NO_GRAD_HOOK.test(fn.name);
-      if (!covered) {
-        const sites = index.callSites(fn);
-        covered =
-          sites.length > 0 &&
-          sites.every((s) => contextMode(s) === 'off' || (contextMode(s) === undefined && s.functionId !== undefined && functionCovered(s.functionId, visiting)));
-      }
-      coveredCache.set(id, covered);
-      return covered;
-    };
+    const functionCovered = (id: number): boolean => functionCoveredIn(facts, index, id, coveredCache);
     const covered = (call: CallFact): boolean => {
       const mode = contextMode(call);
       if (mode) return mode === 'off';

@@ -12,9 +12,14 @@
  * CPU's threads, so there the model takes WATTS_PER_THREAD per vCPU, capped
  * at the full TDP, rather than charging the whole host package to a 2-vCPU VM.
  * Every figure from this model is labelled "estimated".
+ *
+ * As a meter source it is the CPU's figure where no RAPL package counter
+ * can be read, and the stand-in for an interval whose counter step cannot be
+ * energy (see raplCounters.ts). The run's part is its share of busy CPU time.
  */
-import { CPU_POWER_SOURCE, lookupCpuTdp } from '../knowledge/cpuPower';
-import type { CpuInfo } from './procStat';
+import { CPU_POWER_SOURCE, lookupCpuTdp } from '../../knowledge/cpuPower';
+import type { CpuInfo } from '../procStat';
+import { CPU_SHARE_ATTRIBUTION, IntervalTally, type EnergySource, type Interval, type Probed, type SourceLive, type SourceResult, type Span } from './source';
 
 /** Power at 0% utilisation, as a fraction of TDP (CodeCarbon's floor). */
 export const IDLE_FLOOR = 0.1;
@@ -66,4 +71,37 @@ export function cpuPowerModel(info: CpuInfo, tdpW?: number): CpuPowerModel {
 export function estimatedCpuPowerW(m: CpuPowerModel, utilisation: number): number {
   const u = Math.min(1, Math.max(0, utilisation));
   return m.idleW + (m.maxW - m.idleW) * u;
+}
+
+/** The TDP model as the meter's CPU source. */
+export class CpuModelSource implements EnergySource {
+  readonly component = 'cpu';
+  readonly provenance = 'estimated';
+  private readonly tally = new IntervalTally();
+
+  constructor(readonly model: CpuPowerModel) {}
+
+  /** The machine's CPU energy (J) the model gives an interval. */
+  estimateJ(interval: Interval): number {
+    return estimatedCpuPowerW(this.model, interval.utilisation) * interval.dtS;
+  }
+
+  advance(interval: Interval): void {
+    const machineJ = this.estimateJ(interval);
+    this.tally.add(interval, machineJ, machineJ * interval.cpuShare);
+  }
+
+  live(): SourceLive {
+    return this.tally.live();
+  }
+
+  result(span: Span): SourceResult {
+    return { component: this.tally.component({ component: 'cpu', provenance: 'estimated', source: this.model.source, attribution: CPU_SHARE_ATTRIBUTION }, span.durationS) };
+  }
+}
+
+/** The TDP model for this machine's CPU, always available. `tdpW` replaces the table (see cpuPowerModel). */
+export function probeCpuModel(info: CpuInfo, tdpW?: number): Probed & { sources: [CpuModelSource] } {
+  const source = new CpuModelSource(cpuPowerModel(info, tdpW));
+  return { sources: [source], statuses: [{ component: 'cpu', name: 'TDP model', status: 'used', detail: source.model.source }] };
 }
