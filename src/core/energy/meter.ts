@@ -48,6 +48,8 @@ export interface MeterOptions {
   nvidiaSmiPath?: string;
   /** false: do not look for GPUs at all. Default true. */
   gpu?: boolean;
+  /** Aborted when the run is stopped during the start-up probe, which then ends at once. */
+  signal?: AbortSignal;
   /** Where /proc is; default /proc. */
   procRoot?: string;
   /** Replaces the CPU TDP from the table (W per machine), for the estimated model. */
@@ -192,6 +194,7 @@ export async function startMeter(options: MeterOptions): Promise<Meter> {
   use(
     await probeNvidiaGpus(ctx, {
       enabled: options.gpu !== false,
+      signal: options.signal,
       smiPath: options.nvidiaSmiPath,
       probeTimeoutMs,
       killGraceMs: options.killGraceMs ?? 1000,

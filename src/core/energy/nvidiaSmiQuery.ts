@@ -114,8 +114,16 @@ function firstLine(text: string): string {
  * caller named it explicitly; anything else that goes wrong is `failed` with
  * a warning that says what happened.
  */
-export async function probeNvidiaSmi(smiPath: string, timeoutMs: number, explicitPath: boolean): Promise<NvidiaProbe> {
-  const r = await runBounded(smiPath, gpuQueryArgs(), timeoutMs).result;
+export async function probeNvidiaSmi(smiPath: string, timeoutMs: number, explicitPath: boolean, signal?: AbortSignal): Promise<NvidiaProbe> {
+  const run = runBounded(smiPath, gpuQueryArgs(), timeoutMs);
+  // A run stopped while nvidia-smi is still thinking need not wait for it.
+  const cancel = () => run.kill();
+  signal?.addEventListener('abort', cancel, { once: true });
+  const r = await run.result;
+  signal?.removeEventListener('abort', cancel);
+  if (signal?.aborted) {
+    return { status: 'failed', detail: 'the run was stopped before it answered', warning: `The run was stopped before ${smiPath} answered; GPUs are not measured.` };
+  }
   if (r.error?.code === 'ENOENT') {
     const detail = `${smiPath} not found`;
     return explicitPath ? { status: 'failed', detail, warning: `The nvidia-smi given (${smiPath}) does not exist; GPUs are not measured.` } : { status: 'absent', detail };

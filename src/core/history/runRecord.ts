@@ -35,9 +35,12 @@ export interface ComponentEnergy {
 /** One sample of the power timeline: seconds since the start and watts per component. */
 export interface TimelinePoint {
   tS: number;
+  /** Whole-machine power per component (W), over the interval that ends at tS. */
   cpuW?: number;
   gpuW?: number;
   ramW?: number;
+  /** The run's own processes, all components together (W): what the run's energy adds up. Absent in records of earlier versions. */
+  processW?: number;
 }
 
 /** What the meter's probe found for one kind of source, kept so reports can say why a figure is estimated. */

@@ -124,7 +124,7 @@ const component = object<ComponentEnergy>({
   machineEnergyKWh: optional(num),
 });
 
-const timelinePoint = object<TimelinePoint>({ tS: num, cpuW: optional(num), gpuW: optional(num), ramW: optional(num) });
+const timelinePoint = object<TimelinePoint>({ tS: num, cpuW: optional(num), gpuW: optional(num), ramW: optional(num), processW: optional(num) });
 
 const utilisation = object<Utilisation>({
   cpuPercent: optional(num),

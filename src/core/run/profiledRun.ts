@@ -33,7 +33,7 @@ export interface ProfiledRunOptions {
   region?: string;
   pue?: number;
   budgetKWh?: number;
-  meter?: Omit<MeterOptions, 'pid' | 'log'>;
+  meter?: Omit<MeterOptions, 'pid' | 'log' | 'signal'>;
   /** Epoch count read from the script, for outputs that do not print it (Lightning). */
   totalEpochsHint?: number;
   /** Every chunk of the command's output, as text (terminals, tests). */
@@ -176,7 +176,8 @@ export async function startProfiledRun(options: ProfiledRunOptions): Promise<Pro
   // Ref'd on purpose: it holds the event loop until the record is written.
   const keepAlive = setInterval(() => undefined, 60_000);
   // The first sample is taken now; the nvidia-smi probe goes on while the command runs.
-  const meterReady = startMeter({ ...options.meter, pid: child.pid, log }).then((m) => (meter = m));
+  const stopped = new AbortController();
+  const meterReady = startMeter({ ...options.meter, pid: child.pid, log, signal: stopped.signal }).then((m) => (meter = m));
   const liveTimer = setInterval(() => {
     if (!meter) return;
     observe();
@@ -219,9 +220,11 @@ export async function startProfiledRun(options: ProfiledRunOptions): Promise<Pro
     pid: child.pid,
     async stop(grace, signal) {
       stopSignal ??= signal;
+      stopped.abort();
       await child.stop(grace, signal === 'SIGHUP' || signal === 'SIGTERM' ? signal : 'SIGINT');
     },
     kill() {
+      stopped.abort();
       child.kill();
     },
     done,
@@ -256,7 +259,7 @@ export function toMeterSummary(report: MeterReport): MeterSummary {
       machineEnergyKWh: c.energyKWh,
     })),
     // Without a GPU the meter's gpuW is a placeholder 0: leave it out, so no report draws a GPU that is not there.
-    timeline: report.timeline.map((p) => (hasGpu ? { tS: p.t, cpuW: p.cpuW, gpuW: p.gpuW, ramW: p.ramW } : { tS: p.t, cpuW: p.cpuW, ramW: p.ramW })),
+    timeline: report.timeline.map((p) => (hasGpu ? { tS: p.t, cpuW: p.cpuW, gpuW: p.gpuW, ramW: p.ramW, processW: p.processW } : { tS: p.t, cpuW: p.cpuW, ramW: p.ramW, processW: p.processW })),
     warnings: report.warnings,
     sources: report.sources,
     cpuModel: report.cpuModel,

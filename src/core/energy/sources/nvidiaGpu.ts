@@ -14,6 +14,8 @@ export const GPU_ATTRIBUTION = "per GPU, the run's part of the memory its comput
 export interface NvidiaGpuOptions {
   /** false: do not look for GPUs at all. */
   enabled: boolean;
+  /** Aborted when the run is stopped: the probe then ends at once. */
+  signal?: AbortSignal;
   /** The nvidia-smi to run; undefined: `nvidia-smi` on PATH, and its absence is no warning. */
   smiPath?: string;
   /** Limit for the probe and each compute-apps query (ms). */
@@ -85,7 +87,7 @@ export class NvidiaGpuSource implements EnergySource {
 export async function probeNvidiaGpus(ctx: SourceContext, o: NvidiaGpuOptions): Promise<Probed> {
   if (!o.enabled) return { sources: [], statuses: [{ component: 'gpu', name: 'nvidia-smi', status: 'absent', detail: 'GPU metering turned off' }] };
   const smiPath = o.smiPath ?? DEFAULT_NVIDIA_SMI;
-  const probe = await probeNvidiaSmi(smiPath, o.probeTimeoutMs, o.smiPath !== undefined);
+  const probe = await probeNvidiaSmi(smiPath, o.probeTimeoutMs, o.smiPath !== undefined, o.signal);
   if (probe.status !== 'ok') {
     if (probe.status === 'failed') ctx.warn(probe.warning);
     return { sources: [], statuses: [{ component: 'gpu', name: 'nvidia-smi', status: probe.status, detail: probe.detail }] };
