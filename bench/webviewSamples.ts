@@ -3,7 +3,10 @@
  * looking at the panels in a browser: a history of any size, a second
  * workspace folder, a live run, the empty workspace and a run report.
  */
+import { scriptSummariesOf } from '../src/core/insights/aggregate';
+import { comparisonInSeries } from '../src/core/insights/comparison';
 import type { FolderSummary, LiveRun, RunPoint, RunReport, ScriptSummary, SidebarState, Suggestion, Totals } from '../src/shared/protocol';
+import type { PowerPoint } from '../src/webview/report/timelineSeries';
 
 /** A small deterministic generator (mulberry32), so every run of the benchmark draws the same data. */
 function random(seed: number): () => number {
@@ -80,12 +83,8 @@ export function sampleScripts(runs: RunPoint[]): ScriptSummary[] {
 }
 
 export function scriptSummary(script: string, rs: RunPoint[]): ScriptSummary {
-  const last = rs[rs.length - 1];
-  const best = rs.reduce((b, r) => (r.status === 'completed' && r.energyKWh < b.energyKWh ? r : b), last);
-  if (rs.length === 1) return { script, runs: 1, last, best, trend: 'new' };
-  const mean = rs.slice(0, -1).reduce((s, r) => s + r.energyKWh, 0) / (rs.length - 1);
-  const trendRatio = (last.energyKWh - mean) / mean;
-  return { script, runs: rs.length, last, best, trend: Math.abs(trendRatio) < 0.01 ? 'flat' : trendRatio > 0 ? 'up' : 'down', trendRatio };
+  // The core's summary of these runs (all of `script`), comparison included.
+  return scriptSummariesOf(rs.filter((r) => r.script === script))[0];
 }
 
 export const SAMPLE_SUGGESTIONS: Suggestion[] = [
@@ -100,6 +99,7 @@ export const SAMPLE_SUGGESTIONS: Suggestion[] = [
     line: 41,
     snippet: 'from torchvision.models import resnet18, ResNet18_Weights\nmodel = resnet18(weights=ResNet18_Weights.DEFAULT)',
     framework: 'pytorch',
+    evidence: [{ kind: 'finding', line: 41, what: 'GL101 finding' }],
   },
   {
     kind: 'mixed-precision',
@@ -112,6 +112,7 @@ export const SAMPLE_SUGGESTIONS: Suggestion[] = [
     line: 77,
     snippet: 'scaler = torch.amp.GradScaler()\nwith torch.autocast("cuda", dtype=torch.float16):\n    loss = criterion(model(x), y)\nscaler.scale(loss).backward()',
     framework: 'pytorch',
+    evidence: [{ kind: 'finding', line: 77, what: 'GL304 finding' }],
   },
   {
     kind: 'quantization',
@@ -124,6 +125,7 @@ export const SAMPLE_SUGGESTIONS: Suggestion[] = [
     line: 12,
     snippet: 'qmodel = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)',
     framework: 'pytorch',
+    evidence: [{ kind: 'model-save', line: 12, what: 'saves the trained model' }],
   },
   {
     kind: 'training-hygiene',
@@ -136,6 +138,7 @@ export const SAMPLE_SUGGESTIONS: Suggestion[] = [
     line: 30,
     snippet: 'loader = DataLoader(ds, batch_size=64, num_workers=4, pin_memory=True)',
     framework: 'pytorch',
+    evidence: [{ kind: 'finding', line: 30, what: 'GL302 finding' }],
   },
   {
     kind: 'loop',
@@ -147,8 +150,10 @@ export const SAMPLE_SUGGESTIONS: Suggestion[] = [
     file: 'train.py',
     line: 88,
     framework: 'pytorch',
+    evidence: [{ kind: 'finding', line: 88, what: 'GL201 finding' }],
   },
-  { kind: 'pruning', title: 'Prune 30% of the convolution weights', saving: '−30% parameters', savingRatio: 0.05, source: 'torch.nn.utils.prune documentation', file: 'train.py', line: 120, framework: 'pytorch' },
+  { kind: 'pruning', title: 'Prune 30% of the convolution weights', saving: '−30% parameters', savingRatio: 0.05, source: 'torch.nn.utils.prune documentation', file: 'train.py', line: 120, framework: 'pytorch',
+    evidence: [{ kind: 'model-save', line: 120, what: 'the model saved here' }] },
 ];
 
 export function sampleFolder(name: string, runCount: number, now = Date.now(), seed = 1): FolderSummary {
@@ -191,16 +196,15 @@ export function emptySidebarState(canRun = true): SidebarState {
 /** A 30-minute GPU fine-tuning run sampled every second (`seconds` samples). */
 export function sampleReport(seconds = 1800, options: { defaultRegion?: boolean } = {}): RunReport {
   const rnd = random(7);
-  const timeline: RunReport['timeline'] = [];
+  // Whole-machine watts per component and the run's own power (half the CPU and RAM, all of the GPU), as records since issue 10 hold.
+  const timeline: PowerPoint[] = [];
   for (let t = 0; t <= seconds; t++) {
     const warm = Math.min(1, t / 40);
     const evalPhase = t % 300 > 270; // evaluation every 5 minutes: the GPU idles, the CPU works
-    timeline.push({
-      tS: t,
-      cpuW: 18 + (evalPhase ? 30 : 8) * warm + rnd() * 4,
-      gpuW: 25 + (evalPhase ? 40 : 190) * warm + rnd() * 15,
-      ramW: 4.5 + rnd() * 0.3,
-    });
+    const cpuW = 18 + (evalPhase ? 30 : 8) * warm + rnd() * 4;
+    const gpuW = 25 + (evalPhase ? 40 : 190) * warm + rnd() * 15;
+    const ramW = 4.5 + rnd() * 0.3;
+    timeline.push({ tS: t, cpuW, gpuW, ramW, processW: cpuW / 2 + gpuW + ramW / 2 });
   }
   const hours = seconds / 3600;
   const cpu = 26 * hours * 1e-3;
@@ -243,7 +247,10 @@ export function sampleReport(seconds = 1800, options: { defaultRegion?: boolean 
       { name: 'Norway', code: 'NO', gPerKWh: 30, kgCO2e: (energy * 30) / 1000, savedPercent: ((g - 30) / g) * 100 },
       { name: 'gcp:europe-north1', code: 'gcp:europe-north1', gPerKWh: 39, kgCO2e: (energy * 39) / 1000, savedPercent: ((g - 39) / g) * 100 },
     ],
-    previous: { runId: '2025-11-26T16-02-44-1b9e', energyKWh: energy * 1.14, durationS: seconds * 1.09, deltaEnergyRatio: 1 / 1.14 - 1, deltaDurationRatio: 1 / 1.09 - 1 },
+    comparison: comparisonInSeries(
+      [{ runId: '2025-11-26T16-02-44-1b9e', endedAt: 0, script: 'train.py', energyKWh: energy * 1.14, kgCO2e: kg * 1.14, durationS: seconds * 1.09, status: 'completed' }],
+      { runId: '2025-11-27T10-14-03-7f3a', script: 'train.py', status: 'completed', energyKWh: energy, durationS: seconds, endedAt: 1 },
+    ),
     warnings: ['RAM power is estimated: no DRAM RAPL domain on this machine.', 'nvidia-smi missed 3 samples (timeout); the gaps were interpolated.'],
     hardware: { cpuModel: 'Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz', cpuCount: 8, gpuModels: ['NVIDIA A10G'], ramTotalGb: 32 },
   };

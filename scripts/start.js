@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // `npm start`: a real VS Code (code-server in your browser) with the packaged GreenLens
-// installed, opened on examples/. Everything it installs or writes stays in .cache/.
+// installed, opened on a scratch copy of examples/ in .cache/workspace/examples. Everything it
+// installs or writes stays in .cache/ (git-ignored): edits, quick fixes, runs and exports made in
+// the window never touch a tracked file. Each start copies the examples missing from the copy and
+// keeps the ones there as they are (your edits survive a restart); delete .cache/workspace to
+// start again from examples/.
 //   npm start                 # http://127.0.0.1:18180 or the next free port
 //   npm start -- --port 9000  # or GREENLENS_PORT=9000
 // Stays in the foreground; Ctrl+C (or SIGTERM) stops code-server and everything it started.
@@ -46,11 +50,16 @@ async function main() {
   const harness = prepare.loadHarness();
   harness.setSignalHandling(false); // stop() below handles Ctrl+C and SIGTERM
 
-  let folder = path.join(prepare.root, 'examples');
-  if (!fs.existsSync(folder)) {
-    console.warn(`[greenlens] ${folder} does not exist; opening the project root instead`);
-    folder = prepare.root;
-  }
+  const examples = path.join(prepare.root, 'examples');
+  if (!fs.existsSync(examples)) throw new Error(`${examples} does not exist: npm start opens a copy of it`);
+  const folder = path.join(prepare.cache, 'workspace', 'examples');
+  const copied = harness.copyMissingFiles(examples, folder);
+  const where = path.relative(prepare.root, folder);
+  console.log(
+    copied.length
+      ? `[greenlens] copied ${copied.length} file(s) from examples/ to ${where}: ${copied.join(', ')}`
+      : `[greenlens] ${where} already holds every example (your edits there are kept)`,
+  );
   const port = Number(option('--port') ?? process.env.GREENLENS_PORT ?? 18180);
   // The same options the UI test of a newcomer's first run starts code-server with
   // (test/vscode/harness/startProfile.ts): trust on, Machine settings for the interpreter.
@@ -71,8 +80,10 @@ async function main() {
     process.exit(1);
   });
 
-  console.log(`\n[greenlens] ready in ${((Date.now() - t0) / 1000).toFixed(1)}s - VS Code with GreenLens on ${path.relative(prepare.root, folder) || '.'}:`);
+  console.log(`\n[greenlens] ready in ${((Date.now() - t0) / 1000).toFixed(1)}s - VS Code with GreenLens on ${where}:`);
   console.log(`\n    ${server.folderUrl(folder)}\n`);
+  console.log(`[greenlens] the window works on a scratch copy: ${folder}`);
+  console.log('[greenlens] edits, runs and exports stay there, never in examples/; delete the folder to start afresh.');
   console.log(`[greenlens] log: ${path.relative(prepare.root, server.logFile)}; press Ctrl+C to stop.`);
 }
 

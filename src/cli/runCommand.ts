@@ -7,6 +7,10 @@
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { DEFAULT_INTERVAL_MS, MIN_INTERVAL_MS } from '../core/energy/meter';
+import type { RunRecord } from '../core/history/runRecord';
+import { readHistory } from '../core/history/runStore';
+import { comparisonForRecord } from '../core/insights/aggregate';
+import { recordFactsLookup } from '../core/insights/comparison';
 import { formatRunSummary } from '../core/report/runSummary';
 import { formatEnergy } from '../core/report/units';
 import { RunStartError, startProfiledRun, type ProfiledRun } from '../core/run/profiledRun';
@@ -44,6 +48,19 @@ function positiveNumber(name: string, value: string | undefined): number | undef
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} needs a positive number, got '${value}'`, 'run');
   return n;
+}
+
+/**
+ * The run compared with the last completed run of its script in the same
+ * history (what the sidebar and the report show for it); undefined when the
+ * history cannot be read, which the summary then leaves out.
+ */
+function comparisonOf(record: RunRecord, historyDir: string, folder: string) {
+  try {
+    return comparisonForRecord(record, folder, readHistory(historyDir).runs, recordFactsLookup(historyDir));
+  } catch {
+    return undefined;
+  }
 }
 
 export const runCommand: Command = {
@@ -150,7 +167,8 @@ export const runCommand: Command = {
 
       const result = await run.done;
       const { record, saved } = result;
-      say('\n' + formatRunSummary(record, [saved.csvFile, saved.runFile].filter((f): f is string => f !== undefined), io.cwd));
+      const comparison = comparisonOf(record, historyDir, io.cwd);
+      say('\n' + formatRunSummary(record, [saved.csvFile, saved.runFile].filter((f): f is string => f !== undefined), io.cwd, comparison));
       for (const w of saved.warnings) say(`greenlens: ${w}\n`);
       if (saved.error) {
         say(`greenlens: ${saved.error}\n`);

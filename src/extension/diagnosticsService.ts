@@ -10,7 +10,7 @@ import type { Tree } from '../core/analysis/pythonParser';
 import type { Facts } from '../core/analysis/facts';
 import type { Finding } from '../core/analysis/types';
 import { decodeSource, MAX_SOURCE_BYTES, readSourceFile } from '../core/files/sourceReader';
-import { toDiagnostic } from './convert';
+import { toDiagnostic, toHoverMarkdown, toVsRange } from './convert';
 import type { SettingsReader } from './settings';
 
 const DEBOUNCE_MS = 300;
@@ -56,6 +56,7 @@ export class DiagnosticsService implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('greenlens')) this.refreshAll();
       }),
+      vscode.languages.registerHoverProvider({ language: 'python' }, { provideHover: (doc, position) => this.hoverAt(doc, position) }),
     );
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
   }
@@ -63,6 +64,22 @@ export class DiagnosticsService implements vscode.Disposable {
   /** The findings behind the diagnostics of a document (for code actions). */
   findingsFor(uri: vscode.Uri): Finding[] {
     return this.docs.get(uri.toString())?.findings ?? this.scanned.get(uri.toString())?.findings ?? [];
+  }
+
+  /**
+   * The findings under the cursor as Markdown, one block each. Diagnostics
+   * are plain text in VS Code's hover, so they carry only each finding's
+   * headline and source; these blocks carry the rest with code rendered.
+   * Findings of an older version of the document are not shown: their
+   * ranges may no longer match the text.
+   */
+  hoverAt(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const state = this.docs.get(doc.uri.toString());
+    if (!state || state.version !== doc.version) return undefined;
+    const here = state.findings.filter((f) => toVsRange(f.range).contains(position));
+    if (here.length === 0) return undefined;
+    const range = here.map((f) => toVsRange(f.range)).reduce((a, b) => a.union(b));
+    return new vscode.Hover(here.map(toHoverMarkdown), range);
   }
 
   /** Every analysed file (open or scanned) with its findings and facts. */

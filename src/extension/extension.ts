@@ -8,6 +8,7 @@ import { COMMANDS } from './commandIds';
 import { DiagnosticsService } from './diagnosticsService';
 import { createLog, showErrorWithLog } from './log';
 import { createSettingsReader } from './settings';
+import { ruleDocsUri, showRuleDocs } from './ruleDocs';
 import { ProfiledRunService } from './run/profiledRunService';
 import { RunCodeLensProvider } from './run/runCodeLens';
 import { ReportPanels, REPORT_VIEW_TYPE } from './views/reportPanel';
@@ -18,7 +19,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
   context.subscriptions.push(log, vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()));
   try {
-    const docsUri = (code: string) => vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules', `${code}.md`);
+    const docsUri = (code: string) => ruleDocsUri(context.extensionUri, code);
     const settings = createSettingsReader(log);
     const diagnostics = new DiagnosticsService(settings, log, docsUri);
     context.subscriptions.push(
@@ -27,11 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
         providedCodeActionKinds: GreenLensCodeActions.kinds,
       }),
       vscode.commands.registerCommand(COMMANDS.analyzeWorkspace, () => analyzeWorkspace(diagnostics, log)),
-      vscode.commands.registerCommand(COMMANDS.showRuleDocs, async (code?: string) => {
-        const chosen = code ?? (await vscode.window.showInputBox({ prompt: 'Rule code, e.g. GL201' }));
-        if (!chosen) return;
-        await vscode.commands.executeCommand('markdown.showPreview', docsUri(chosen.trim().toUpperCase()));
-      }),
+      vscode.commands.registerCommand(COMMANDS.showRuleDocs, (code?: string) => showRuleDocs(context.extensionUri, log, code)),
     );
     const runs = new ProfiledRunService(log);
     const runLenses = new RunCodeLensProvider();
@@ -42,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
       vscode.commands.registerCommand(COMMANDS.runWithProfile, (uri?: vscode.Uri) => runs.run(uri instanceof vscode.Uri ? uri : undefined)),
       vscode.commands.registerCommand(COMMANDS.stopRun, () => runs.stop()),
     );
-    const reports = new ReportPanels(context.extensionUri, log);
+    const reports = new ReportPanels(context.extensionUri, log, settings);
     const sidebar = new SidebarView(context.extensionUri, diagnostics, runs, log);
     context.subscriptions.push(
       reports,

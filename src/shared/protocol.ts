@@ -20,6 +20,68 @@ export interface RunPoint {
   kgCO2e: number;
   durationS: number;
   status: 'completed' | 'failed' | 'cancelled' | 'killed' | 'unknown';
+  /** How much work the run did, when its record says (progress read from its output, or its arguments). */
+  work?: RunWork;
+}
+
+/** Units of training work a comparison can be made per. */
+export type WorkUnit = 'epoch' | 'step' | 'sample';
+
+/** A count of work units and where it was read, e.g. `{ count: 6, source: '--epochs 6' }`. */
+export interface WorkCount {
+  count: number;
+  source: string;
+}
+
+/**
+ * The work a run did, per unit, as far as it is known. For a run that did not
+ * complete only what it actually did counts (epochs read from its output), not
+ * what its arguments asked for.
+ */
+export type RunWork = Partial<Record<WorkUnit, WorkCount>>;
+
+/**
+ * A run compared with an earlier one, computed once in the core
+ * (`src/core/insights/comparison.ts`) and shown as is by the sidebar, the run
+ * report, the end-of-run notification and the CLI, so they always agree.
+ *
+ * A run is compared only with a completed run of the same script. When the
+ * two did different amounts of work (epochs, steps, samples), energy per unit
+ * of work is compared and the text says so; when that is not possible the
+ * outcome is `not-comparable` and `reason` says why.
+ */
+export interface RunComparison {
+  /** The run compared, its script and its status. */
+  runId: string;
+  script: string;
+  status: RunPoint['status'];
+  /** `compared`: the figures below are set; `first`: the script's first run, completed; `not-comparable`: see `reason`. */
+  outcome: 'compared' | 'first' | 'not-comparable';
+  /** The last completed run of the same script before this one, when there is one. */
+  baseline?: { runId: string; endedAt: number; energyKWh: number; durationS: number };
+  /** `run`: whole runs (the same work, or work not recorded for either); otherwise energy per unit of work. */
+  basis?: 'run' | WorkUnit;
+  /** The work of both runs in the basis unit, with where each count was read. */
+  work?: { unit: WorkUnit; run: WorkCount; baseline: WorkCount };
+  /** Energy of this run and of the baseline in the basis (per run, per epoch…), kWh. */
+  energyKWh?: number;
+  baselineEnergyKWh?: number;
+  /** Relative change of energy in the basis: −0.43 for 43% less. */
+  ratio?: number;
+  /** Relative change of duration in the same basis. */
+  durationRatio?: number;
+  /** `flat` within ±5% (run-to-run noise of metered energy); `none` when not compared. */
+  direction: 'up' | 'down' | 'flat' | 'none';
+  /** `good` only for a completed run that used less: a failed or stopped run is never shown as a saving. */
+  tone: 'good' | 'bad' | 'neutral';
+  /** A few characters for a list: "↑ 12%", "↓ 43%/epoch", "≈", "new", "–". */
+  badge: string;
+  /** The comparison in one line, the same everywhere: "vs the last completed run of train.py: ↑ 12% energy". */
+  text: string;
+  /** The figures behind it: "1.2 Wh → 1.34 Wh", "per epoch: 30 mWh → 26 mWh". */
+  detail?: string;
+  /** Why the runs are not compared, when `outcome` is `not-comparable`. */
+  reason?: string;
 }
 
 export interface Totals {
@@ -36,14 +98,46 @@ export interface ScriptSummary {
   script: string;
   runs: number;
   last: RunPoint;
-  best: RunPoint;
-  /** Last run against the mean of the earlier ones: `new` with one run. */
-  trend: 'up' | 'down' | 'flat' | 'new';
-  /** Relative change of the last run's energy against the earlier mean, e.g. -0.12. */
-  trendRatio?: number;
+  /** The cheapest run that may stand as best: a completed one, or one whose status was never recorded; absent when every run failed or was stopped. */
+  best?: RunPoint;
+  /** The last run compared with the last completed run before it. */
+  comparison: RunComparison;
 }
 
+/**
+ * What a suggestion does. A script gets at most one suggestion of each kind;
+ * `training-hygiene` and `loop` group several different changes, so for them
+ * the kind together with the rule `code` names one change.
+ */
 export type SuggestionKind = 'lighter-model' | 'mixed-precision' | 'quantization' | 'pruning' | 'distillation' | 'training-hygiene' | 'loop';
+
+/** Something in the script that a suggestion exists because of. */
+export interface SuggestionEvidence {
+  /** `architecture`: the layer or constructor that decides whose figures apply (a conv net's, a transformer's). */
+  kind: 'finding' | 'model-save' | 'model-export' | 'model-served' | 'checkpoint' | 'architecture' | 'cuda-device';
+  /** 0-based line in the suggestion's file. */
+  line: number;
+  /** What it is, as a phrase: "saves the trained model", "GL304 no-mixed-precision", "puts the work on a CUDA device". */
+  what: string;
+  /** The source line, trimmed (and shortened when long). */
+  excerpt?: string;
+}
+
+/** What a suggestion saves on this script's measured runs (from its last completed run). */
+export interface RunSaving {
+  /** Energy saved per run, kWh: `runKWh × ratio`. */
+  kWh: number;
+  /** The relative saving applied, e.g. 0.076 for −7.6%. */
+  ratio: number;
+  /** The ratio is an upper bound ("up to 3× faster"). */
+  upTo: boolean;
+  /** What the ratio is a saving of, e.g. "FLOPs", "CO2", "training time". */
+  metric: string;
+  /** The completed run the energy comes from. */
+  runId: string;
+  runKWh: number;
+  provenance?: 'measured' | 'estimated' | 'mixed';
+}
 
 export interface Suggestion {
   kind: SuggestionKind;
@@ -62,6 +156,25 @@ export interface Suggestion {
   /** A short code snippet for the script's framework. */
   snippet?: string;
   framework?: 'pytorch' | 'tensorflow' | 'huggingface' | 'sklearn' | 'other';
+  /** Why this script gets it: the first item is at `line`; more items (a CUDA device) support it. */
+  evidence: SuggestionEvidence[];
+  /** Further lines where the same finding was reported (0-based), shown as "also line …". */
+  alsoAt?: number[];
+  /** The saving on this script's last completed run, when it has one and the change saves energy per run. */
+  runSaving?: RunSaving;
+}
+
+/** One open finding, as the sidebar's findings list and the run report show it. */
+export interface FindingItem {
+  code: string;
+  ruleName: string;
+  family: 'GL1' | 'GL2' | 'GL3' | 'GL4' | 'GL5' | 'GL6';
+  severity: 'error' | 'warning' | 'information' | 'hint';
+  /** The message's first sentence (Markdown code spans kept as `…`). */
+  summary: string;
+  /** File relative to the workspace folder and 0-based line. */
+  file: string;
+  line: number;
 }
 
 export interface FolderSummary {
@@ -75,6 +188,8 @@ export interface FolderSummary {
   /** Open findings per family, GL1 … GL6. */
   findingsByFamily: Record<'GL1' | 'GL2' | 'GL3' | 'GL4' | 'GL5' | 'GL6', number>;
   suggestions: Suggestion[];
+  /** The open findings themselves, for the list the family tiles filter (absent: only the counts are known). */
+  findings?: FindingItem[];
   /** Unreadable history lines and files, named, so nothing is lost silently. */
   warnings: string[];
 }
@@ -154,18 +269,40 @@ export interface RunReport {
   energyKWh: number;
   machineEnergyKWh?: number;
   components: ReportComponent[];
-  timeline: { tS: number; cpuW?: number; gpuW?: number; ramW?: number }[];
+  timeline: { tS: number; cpuW?: number; gpuW?: number; ramW?: number; processW?: number }[];
   carbon: { kgCO2e: number; gPerKWh: number; pue: number; pueIsDefault: boolean; region: string; regionCode: string; regionIsDefault: boolean; regionReason: string; source: string };
   equivalents: Equivalent[];
   greener: GreenerRegion[];
-  previous?: { runId: string; energyKWh: number; durationS: number; deltaEnergyRatio: number; deltaDurationRatio: number };
+  /** The run compared with the last completed run of the same script before it (the sidebar shows the same object). */
+  comparison?: RunComparison;
   warnings: string[];
   hardware: { cpuModel?: string; cpuCount?: number; gpuModels: string[]; ramTotalGb?: number };
 }
 
-export type HostToReport = { type: 'report'; report: RunReport } | { type: 'error'; message: string };
+/** The report's "What would save the most": the script's suggestions and findings, each leading to its line. */
+export interface ReportSavings {
+  /** The script, relative to the workspace folder. */
+  script: string;
+  /** Ranked, best first. */
+  suggestions: Suggestion[];
+  /** Every open finding of the script (those without a figure too). */
+  findings: FindingItem[];
+  /** Why nothing or less could be listed, e.g. "the script is no longer in the folder", "CUDA-only advice is left out: this run used no GPU". */
+  notes: string[];
+}
 
-export type ReportToHost = { type: 'ready' } | { type: 'export'; format: 'markdown' | 'csv' | 'json' } | { type: 'openRun'; runId: string };
+export type HostToReport =
+  | { type: 'report'; report: RunReport }
+  | { type: 'error'; message: string }
+  /** "What would save the most" for the run's script, sent after the report (the script is analysed first). */
+  | { type: 'savings'; runId: string; savings: ReportSavings };
+
+export type ReportToHost =
+  | { type: 'ready' }
+  | { type: 'export'; format: 'markdown' | 'csv' | 'json' }
+  | { type: 'openRun'; runId: string }
+  /** Open a file of the report's workspace folder at a 0-based line (checked by the host: only regular files inside the folder). */
+  | { type: 'openLocation'; file: string; line: number };
 
 /** What a report panel keeps in `setState` so it can be restored after a window reload. */
 export interface ReportPanelState {

@@ -93,7 +93,7 @@ describe('greenlens check', function () {
       assert.strictEqual(r.code, 1, r.stderr);
       const line = r.stdout.split('\n').find((l) => l.includes(' GL201 '));
       assert.ok(line, r.stdout);
-      assert.ok(line.startsWith(`src/train.py:${TRAIN_LINE}:${TRAIN_COLUMN}: GL201 [warning] .item()`), line);
+      assert.ok(line.startsWith(`src/train.py:${TRAIN_LINE}:${TRAIN_COLUMN}: GL201 [warning] \`.item()\``), line);
       assert.match(r.stdout, /\nFound \d+ findings? \(.*\) in 1 file; 1 file checked\.\n$/);
     });
 

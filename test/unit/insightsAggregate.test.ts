@@ -198,7 +198,7 @@ describe('insights/aggregate: statuses from the records', () => {
   };
   const records: Record<string, RunStatus> = { a1: 'completed', a2: 'failed', a3: 'completed' };
 
-  it('never keeps a failed run as the best once its record says so, and reads only the runs it shows', () => {
+  it('never keeps a failed run as the best or the baseline once its record says so, and reads only the runs it needs', () => {
     const read: string[] = [];
     const details = new Map();
     const s = buildFolderSummaryWithStatuses({ name: 'd', path: '/d', history, details, now: new Date(2025, 2, 6) }, (id) => {
@@ -206,29 +206,47 @@ describe('insights/aggregate: statuses from the records', () => {
       return records[id];
     });
     const a = s.scripts.find((x) => x.script === 'a.py')!;
-    assert.strictEqual(a.best.runId, 'a3', 'the crashed 1 Wh run gave way to the cheapest completed one');
-    assert.strictEqual(a.best.status, 'completed');
+    assert.strictEqual(a.best?.runId, 'a3', 'the crashed 1 Wh run gave way to the cheapest completed one');
+    assert.strictEqual(a.best?.status, 'completed');
     assert.strictEqual(a.last.status, 'completed');
+    // a3 (3 Wh) is compared with a1 (5 Wh), the last completed run before it, not with the crash.
+    assert.deepStrictEqual([a.comparison.baseline?.runId, a.comparison.badge], ['a1', '↓ 40%']);
     const b = s.scripts.find((x) => x.script === 'b.py')!;
-    assert.strictEqual(b.best.status, 'unknown', 'a run without a record stays unknown, and may stand as best');
-    assert.deepStrictEqual([...read].sort(), ['a2', 'a3', 'b1'], 'a1 was never shown as last or best, so never read');
+    assert.strictEqual(b.best?.status, 'unknown', 'a run without a record stays unknown, and may stand as best');
+    assert.deepStrictEqual([...read].sort(), ['a1', 'a2', 'a3', 'b1'], 'the last runs, and the runs back to a completed one');
+    assert.strictEqual(read.length, 4, 'each record read once');
     assert.strictEqual(details.get('a2').status, 'failed', 'what was read is kept for the next refresh');
     // The summary equals a plain one built with the statuses known up front.
     const known = new Map(Object.entries(records).map(([id, status]) => [id, { status }]));
     assert.deepStrictEqual(s.scripts, buildFolderSummary({ name: 'd', path: '/d', history, details: known, now: new Date(2025, 2, 6) }).scripts);
   });
 
-  it('stops reading records at the limit', () => {
-    let reads = 0;
-    buildFolderSummaryWithStatuses({ name: 'd', path: '/d', history }, () => (reads++, 'failed'), 2);
-    assert.strictEqual(reads, 2);
+  it('stops reading records for the best run at the limit', () => {
+    // 30 runs of x.py, each older one cheaper; the last but one completed, every other one failed.
+    const runs = Array.from({ length: 30 }, (_, i) => row({ runId: `x${i}`, experimentId: 'x.py', timestamp: `2025-03-05T10:${String(i).padStart(2, '0')}:00`, energyKWh: 0.001 * (i + 1) }));
+    const read: string[] = [];
+    const s = buildFolderSummaryWithStatuses({ name: 'd', path: '/d', history: { runs, warnings: [] } }, (id) => (read.push(id), id === 'x28' ? 'completed' : 'failed'), 2);
+    // The last run and its baseline, then two candidates for the best (x0, x1), then no more: x2 may stand as best.
+    assert.deepStrictEqual(read, ['x29', 'x28', 'x0', 'x1']);
+    assert.deepStrictEqual([s.scripts[0].best?.runId, s.scripts[0].best?.status], ['x2', 'unknown']);
+    assert.strictEqual(s.scripts[0].comparison.baseline?.runId, 'x28');
+  });
+
+  it('reads the work of each run from its record, so per-epoch comparisons match the report', () => {
+    const facts = { a1: { status: 'completed' as const, work: { epoch: { count: 40, source: 'the output, epoch 40 of 40' } } }, a3: { status: 'completed' as const, work: { epoch: { count: 3, source: '--epochs 3' } } } };
+    const s = buildFolderSummaryWithStatuses({ name: 'd', path: '/d', history, now: new Date(2025, 2, 6) }, (id) => (id === 'a2' ? 'failed' : facts[id as keyof typeof facts]));
+    const a = s.scripts.find((x) => x.script === 'a.py')!;
+    assert.strictEqual(a.comparison.basis, 'epoch');
+    // 3 Wh / 3 epochs against 5 Wh / 40 epochs: 1 Wh against 0.125 Wh per epoch, +700%.
+    assert.strictEqual(a.comparison.text, 'vs the last completed run of a.py: ↑ 700% energy per epoch (this run 3 epochs, that run 40)');
+    assert.deepStrictEqual(a.last.work, facts.a3.work, 'the work travels with the point, for the incremental updates');
   });
 });
 
 describe('insights/aggregate: scripts', () => {
   const t0 = Date.UTC(2025, 0, 1);
 
-  it('summarises each script: runs, last, best and trend against the mean of earlier runs', () => {
+  it('summarises each script: runs, last, best and the last run against the last completed one', () => {
     const points = [
       point({ runId: 'a1', script: 'a.py', endedAt: t0 + 1, energyKWh: 1.0 }),
       point({ runId: 'b1', script: 'b.py', endedAt: t0 + 2, energyKWh: 2.0 }),
@@ -239,31 +257,32 @@ describe('insights/aggregate: scripts', () => {
     assert.strictEqual(a.script, 'a.py', 'most recently run first');
     assert.strictEqual(a.runs, 3);
     assert.strictEqual(a.last.runId, 'a3');
-    assert.strictEqual(a.best.runId, 'a2');
-    // 0.72 against the mean of 1.0 and 0.6 (0.8): −10%.
-    assert.strictEqual(a.trend, 'down');
-    assert.ok(Math.abs(a.trendRatio! + 0.1) < 1e-12);
-    assert.deepStrictEqual([b.script, b.runs, b.trend, b.trendRatio], ['b.py', 1, 'new', undefined]);
+    assert.strictEqual(a.best?.runId, 'a2');
+    // 0.72 against a2's 0.6 (not the mean of the earlier runs): +20%.
+    assert.deepStrictEqual([a.comparison.direction, a.comparison.baseline?.runId, a.comparison.badge], ['up', 'a2', '↑ 20%']);
+    assert.ok(Math.abs(a.comparison.ratio! - 0.2) < 1e-12);
+    assert.deepStrictEqual([b.script, b.runs, b.comparison.outcome, b.comparison.badge, b.comparison.ratio], ['b.py', 1, 'first', 'new', undefined]);
   });
 
   it('calls a change within ±5% flat, and a rise up', () => {
     const flat = scriptSummariesOf([point({ runId: '1', energyKWh: 1 }), point({ runId: '2', energyKWh: 1.04, endedAt: 1 })])[0];
-    assert.strictEqual(flat.trend, 'flat');
+    assert.deepStrictEqual([flat.comparison.direction, flat.comparison.tone], ['flat', 'neutral']);
     const up = scriptSummariesOf([point({ runId: '1', energyKWh: 1 }), point({ runId: '2', energyKWh: 1.3, endedAt: 1 })])[0];
-    assert.strictEqual(up.trend, 'up');
-    assert.ok(Math.abs(up.trendRatio! - 0.3) < 1e-12);
+    assert.deepStrictEqual([up.comparison.direction, up.comparison.tone], ['up', 'bad']);
+    assert.ok(Math.abs(up.comparison.ratio! - 0.3) < 1e-12);
     const fromZero = scriptSummariesOf([point({ runId: '1', energyKWh: 0 }), point({ runId: '2', energyKWh: 1, endedAt: 1 })])[0];
-    assert.deepStrictEqual([fromZero.trend, fromZero.trendRatio], ['up', undefined]);
+    assert.deepStrictEqual([fromZero.comparison.outcome, fromZero.comparison.ratio], ['not-comparable', undefined]);
+    assert.match(fromZero.comparison.reason!, /no metered energy/);
   });
 
   it('never picks a failed, cancelled or killed run as best, however cheap', () => {
     const statuses: RunStatus[] = ['failed', 'cancelled', 'killed'];
     const points = [point({ runId: 'ok', energyKWh: 5 }), ...statuses.map((status, i) => point({ runId: status, status, energyKWh: 0.1, endedAt: i + 1 }))];
-    assert.strictEqual(scriptSummariesOf(points)[0].best.runId, 'ok');
+    assert.strictEqual(scriptSummariesOf(points)[0].best?.runId, 'ok');
     const unknown = [point({ runId: 'csv', status: 'unknown', energyKWh: 3 }), point({ runId: 'ok', energyKWh: 4, endedAt: 1 })];
-    assert.strictEqual(scriptSummariesOf(unknown)[0].best.runId, 'csv', 'rows without a known status may be best');
+    assert.strictEqual(scriptSummariesOf(unknown)[0].best?.runId, 'csv', 'rows without a known status may be best');
     const allFailed = [point({ runId: 'f1', status: 'failed', energyKWh: 1 }), point({ runId: 'f2', status: 'failed', energyKWh: 2, endedAt: 1 })];
-    assert.strictEqual(scriptSummariesOf(allFailed)[0].best.runId, 'f2', 'with no completed run the last stands in');
+    assert.strictEqual(scriptSummariesOf(allFailed)[0].best, undefined, 'with no completed run there is no best');
   });
 
   it('counts findings per family, every family present', () => {

@@ -6,8 +6,9 @@ import * as assert from 'assert';
 import { EMISSIONS_HEADER, parseEmissions } from '../../src/core/history/emissionsCsv';
 import { buildRunRecord, type MeterSummary, type RunInput, type RunRecord } from '../../src/core/history/runRecord';
 import { AVERAGE_VEHICLE_MPG, EQUIVALENCE_FACTORS, equivalentsOf, formatEquivalent, GASOLINE_G_CO2_PER_GALLON } from '../../src/core/insights/equivalents';
-import { buildRunReport, carbonStatementMarkdown, exportRun, previousRunOf, runCsv, runJson } from '../../src/core/insights/report';
-import { sig } from '../../src/core/report/units';
+import { comparisonInSeries } from '../../src/core/insights/comparison';
+import { buildRunReport, carbonStatementMarkdown, exportRun, runCsv, runJson } from '../../src/core/insights/report';
+import { formatCo2, formatEnergy, sig } from '../../src/core/report/units';
 import { greenlensVersion } from '../../src/core/version';
 import type { RunPoint } from '../../src/shared/protocol';
 
@@ -69,20 +70,62 @@ describe('insights/equivalents', () => {
     assert.strictEqual(one.length, 3);
     assert.ok(Math.abs(one[0].value - 1000 / (8887 / 22 / 1.609344)) < 1e-9);
     assert.ok(Math.abs(one[2].value - 1000 / 8.22) < 1e-9);
+    // Linear within a unit (1 kg of CO2e is 426 ml of petrol, 10 kg 4.26 litres, 100 kg 42.6 litres).
     const ten = equivalentsOf(10);
-    ten.forEach((e, i) => assert.ok(Math.abs(e.value - 10 * one[i].value) < 1e-9));
+    const hundred = equivalentsOf(100);
+    hundred.forEach((e, i) => {
+      assert.strictEqual(e.label, ten[i].label);
+      assert.ok(Math.abs(e.value - 10 * ten[i].value) < 1e-9);
+    });
     for (const e of one) assert.ok(e.factor && e.source);
     assert.strictEqual(formatEquivalent(one[0]), '3.98 km driven by an average US passenger car (gasoline)');
-    assert.deepStrictEqual(equivalentsOf(0).map((e) => e.value), [0, 0, 0]);
+    assert.deepStrictEqual(equivalentsOf(0), []);
     assert.deepStrictEqual(equivalentsOf(-1), []);
     assert.deepStrictEqual(equivalentsOf(Number.NaN), []);
+  });
+
+  it('tells a small mass in the unit that reads, and leaves out an equivalent that would read as nothing', () => {
+    // 0.2 g: 0.8 m of driving and 0.085 ml of petrol say nothing; 2.4% of a phone charge does.
+    const small = equivalentsOf(0.0002);
+    assert.deepStrictEqual(
+      small.map(formatEquivalent),
+      [`${sig((0.2 / 8.22) * 100)} percent of one smartphone charge`],
+    );
+    assert.match(small[0].factor, /8\.22 g CO2 per full charge.*one charge = 100 percent/);
+    // 100 g: metres, millilitres and whole charges.
+    assert.deepStrictEqual(
+      equivalentsOf(0.1).map(formatEquivalent),
+      [
+        `${sig(100 / (8887 / 22 / 1.609344) * 1000)} m driven by an average US passenger car (gasoline)`,
+        `${sig(100 / (8887 / 3.785411784) * 1000)} millilitres of gasoline (petrol) burned`,
+        `${sig(100 / 8.22)} smartphone charges`,
+      ],
+    );
+    // A second-long CPU run (under a milligram): no equivalent reads, so there is none, and no "0.0000034 km".
+    assert.deepStrictEqual(equivalentsOf(0.85e-6), []);
+    for (const kg of [1e-7, 1e-5, 1e-3, 0.05, 1, 1000]) {
+      for (const e of equivalentsOf(kg)) assert.ok(e.value >= 1, `${formatEquivalent(e)} for ${kg} kg`);
+    }
+  });
+
+  it('prints small figures in mWh and mg, and never in exponent notation', () => {
+    assert.strictEqual(sig(4.52e-7), '0.000000452');
+    assert.strictEqual(sig(1234.5), '1235');
+    assert.strictEqual(sig(0.5), '0.5');
+    assert.strictEqual(formatEnergy(1.79e-6), '1.79 mWh');
+    assert.strictEqual(formatEnergy(2.96e-8), '0.0296 mWh');
+    assert.strictEqual(formatCo2(0.852e-6), '0.852 mg CO2e');
+    assert.strictEqual(formatCo2(2.42e-6), '2.42 mg CO2e');
   });
 });
 
 describe('insights/report: buildRunReport', () => {
   it('carries the record\'s figures with their provenance, region, intensity and PUE', () => {
     const r = record();
-    const report = buildRunReport(r, { folder: '/w/demo', previous: { runId: 'prev', energyKWh: 0.61, durationS: 6000 } });
+    // The last completed run of train.py, with the same work (3 epochs, from --epochs 3): 0.61 kWh in 6000 s.
+    const prev: RunPoint = { runId: 'prev', script: 'train.py', endedAt: 0, energyKWh: 0.61, kgCO2e: 0, durationS: 6000, status: 'completed', work: { epoch: { count: 3, source: '--epochs 3' } } };
+    const comparison = comparisonInSeries([prev], { runId: r.runId, script: 'train.py', status: 'completed', energyKWh: r.energy.totalKWh, durationS: r.durationS, endedAt: 1, work: { epoch: { count: 3, source: '--epochs 3' } } });
+    const report = buildRunReport(r, { folder: '/w/demo', comparison });
     assert.strictEqual(report.runId, r.runId);
     assert.strictEqual(report.folder, '/w/demo');
     assert.strictEqual(report.script, 'train.py');
@@ -115,9 +158,12 @@ describe('insights/report: buildRunReport', () => {
     assert.deepStrictEqual(report.hardware, { cpuModel: 'AMD EPYC 7763 | 64-Core', cpuCount: 16, gpuModels: ['NVIDIA A100-SXM4-40GB', 'NVIDIA A100-SXM4-40GB'], ramTotalGb: 64 });
     assert.deepStrictEqual(report.timeline, r.timeline);
     assert.deepStrictEqual(report.warnings, ['GPU power read every 1 s']);
-    // 0.549 kWh against 0.61: −10%; 5400 s against 6000: −10%.
-    assert.ok(Math.abs(report.previous!.deltaEnergyRatio + 0.1) < 1e-12);
-    assert.ok(Math.abs(report.previous!.deltaDurationRatio + 0.1) < 1e-12);
+    // 0.549 kWh against 0.61: −10%; 5400 s against 6000: −10%; whole runs, as both did 3 epochs.
+    assert.strictEqual(report.comparison, comparison);
+    assert.deepStrictEqual([report.comparison!.basis, report.comparison!.baseline?.runId], ['run', 'prev']);
+    assert.ok(Math.abs(report.comparison!.ratio! + 0.1) < 1e-12);
+    assert.ok(Math.abs(report.comparison!.durationRatio! + 0.1) < 1e-12);
+    assert.strictEqual(report.comparison!.text, 'vs the last completed run of train.py: ↓ 10% energy');
   });
 
   it('lists greener regions that would emit less, at the same PUE', () => {
@@ -132,19 +178,11 @@ describe('insights/report: buildRunReport', () => {
     assert.deepStrictEqual(buildRunReport(r, { folder: '/w', greener: [] }).greener, []);
   });
 
-  it('finds the previous run of the same script in the chart series', () => {
-    const p = (runId: string, script: string): RunPoint => ({ runId, script, endedAt: 0, energyKWh: 1, kgCO2e: 0, durationS: 1, status: 'completed' });
-    const points = [p('a1', 'a.py'), p('b1', 'b.py'), p('a2', 'a.py'), p('b2', 'b.py'), p('a3', 'a.py')];
-    assert.strictEqual(previousRunOf(points, 'a3', 'a.py')?.runId, 'a2');
-    assert.strictEqual(previousRunOf(points, 'b2', 'b.py')?.runId, 'b1');
-    assert.strictEqual(previousRunOf(points, 'a1', 'a.py'), undefined);
-    assert.strictEqual(previousRunOf(points, 'new', 'b.py')?.runId, 'b2', 'a run not yet in the series compares with the latest');
-  });
-
-  it('says nothing about a previous run that is the run itself, and keeps notes apart from the region reason', () => {
+  it('shows no comparison made for another run, and keeps notes apart from the region reason', () => {
     const r = record({ carbon: { region: 'nowhere-land', pue: 7 } });
-    const report = buildRunReport(r, { folder: '/w/demo', previous: { runId: r.runId, energyKWh: 1, durationS: 1 } });
-    assert.strictEqual(report.previous, undefined);
+    const other = comparisonInSeries([], { runId: 'someone-else', script: 'train.py', status: 'completed', energyKWh: 1, durationS: 1, endedAt: 0 });
+    const report = buildRunReport(r, { folder: '/w/demo', comparison: other });
+    assert.strictEqual(report.comparison, undefined);
     assert.strictEqual(report.carbon.regionIsDefault, r.carbon.region.isDefault);
     assert.ok(report.warnings.some((w) => /greenlens\.pue/.test(w)), 'the ignored PUE is reported');
     assert.deepStrictEqual([report.carbon.pue, report.carbon.pueIsDefault], [1, true], 'the implausible PUE gave way to the default, and the report says so');
@@ -176,7 +214,8 @@ describe('insights/report: carbon statement', () => {
     assert.match(md, /`\.greenlens\/emissions\.csv` with CodeCarbon's columns/);
     assert.match(md, /tracking mode `process`/);
     assert.match(md, /## Notes\n\n- GPU power read every 1 s/);
-    assert.match(md, /## Equivalence factors\n\n- km driven by an average US passenger car \(gasoline\): 8,887 g CO2\/gallon/);
+    // The run's tens of grams are told in metres, with the conversion after the factor.
+    assert.match(md, /## Equivalence factors\n\n- m driven by an average US passenger car \(gasoline\): 8,887 g CO2\/gallon[^\n]*g CO2\/km \(tailpipe CO2\); 1 km = 1,000 m\./);
   });
 
   it('calls a default PUE and a default region what they are', () => {

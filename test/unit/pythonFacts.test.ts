@@ -126,6 +126,11 @@ describe('Python facts', () => {
     assert.deepStrictEqual(f.stringLiterals, ['\n#  ']);
   });
 
+  it('records the shape of an f-string with placeholders, as a formatted CUDA device needs', async () => {
+    const f = await facts(['device = f"cuda:{rank}"', 'name = rf"{{x}}{y}_{z!r:>4}"', 'doc = f"""many {lines}"""', 'plain = f"no placeholder"'].join('\n'));
+    assert.deepStrictEqual(f.stringLiterals, ['cuda:{}', '{x}{}_{}', 'no placeholder']);
+  });
+
   it('reads calls in f-string placeholders and splats the way the parser groups them', async () => {
     const f = await facts(
       ['print(f"{loss.item():.4f} {d[\'(\']}")', 'xs = [*ts.static_order()]', 'f(*sys.argv.copy())', 'print("=", p.impl(), *sys.version.split())'].join('\n'),

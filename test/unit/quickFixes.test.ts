@@ -92,6 +92,102 @@ describe('quick fixes', () => {
         head + 'loader = DataLoader(train_set, pin_memory=True, num_workers=4)\n',
         true,
       ));
+    it("adds non_blocking=True to the loop's batch copies to the device, and nothing else", async () => {
+      const loop = (to: (x: string) => string) =>
+        'for step, (x, y) in enumerate(loader):\n' +
+        `    x, y = ${to('x')}, ${to('y')}\n` +
+        `    batch = {k: ${to('v')} for k, v in extra.items()}\n` +
+        '    weights = model.weight.to("cpu")\n' +
+        '    z = x.to(torch.float16)\n' +
+        '    model.to(device)\n';
+      const before = head + 'loader = DataLoader(train_set, num_workers=4)\n' + loop((n) => `${n}.to(device)`);
+      const after = head + 'loader = DataLoader(train_set, num_workers=4, pin_memory=True)\n' + loop((n) => `${n}.to(device, non_blocking=True)`);
+      await checkFix('GL303', before, after, true);
+      const [finding] = await findingsOf(before, 'GL303');
+      assert.strictEqual(finding.fix?.title, 'Add pin_memory=True, and non_blocking=True to the 3 batch copies in its loop');
+    });
+    it('follows the loader into the same-file function it is passed to, and into no other', async () => {
+      const fns =
+        'def train_epoch(model, loader):\n    for x, y in loader:\n        x = x.to(device)\n\n' +
+        'def evaluate(model, loader):\n    for x, y in loader:\n        x = x.to(device)\n\n';
+      const before = head + fns + 'train_loader = DataLoader(train_set, num_workers=4)\ntrain_epoch(model, train_loader)\n';
+      const after =
+        head +
+        fns.replace('x = x.to(device)', 'x = x.to(device, non_blocking=True)') +
+        'train_loader = DataLoader(train_set, num_workers=4, pin_memory=True)\ntrain_epoch(model, train_loader)\n';
+      await checkFix('GL303', before, after, true);
+    });
+    it('finds the loops of a loader built in a helper and returned', async () => {
+      const before =
+        head +
+        'def loaders():\n    train = DataLoader(train_set, num_workers=4)\n    return train\n\n' +
+        'def train_epoch(model, loader):\n    for images in loader:\n        images = images.cuda()\n';
+      const after = before.replace('num_workers=4)', 'num_workers=4, pin_memory=True)').replace('images.cuda()', 'images.cuda(non_blocking=True)');
+      await checkFix('GL303', before, after, true);
+    });
+  });
+
+  describe('GL301 eval-without-no-grad', () => {
+    const head = 'import torch\n\n';
+    it('wraps the evaluation loop in torch.no_grad(), keeping the indentation, marked safe', () =>
+      checkFix(
+        'GL301',
+        head + 'def evaluate(model, loader):\n    model.eval()\n    total = 0\n    for x, y in loader:\n        out = model(x)\n\n        total += (out.argmax(1) == y).sum()\n    return total\n',
+        head +
+          'def evaluate(model, loader):\n    model.eval()\n    total = 0\n    with torch.no_grad():\n        for x, y in loader:\n            out = model(x)\n\n            total += (out.argmax(1) == y).sum()\n    return total\n',
+        true,
+      ));
+    it('uses the name torch is imported under and the file\'s own indentation', () =>
+      checkFix(
+        'GL301',
+        'import torch as th\n\nmodel.eval()\nfor x in loader:\n  print(model(x))\n',
+        'import torch as th\n\nmodel.eval()\nwith th.no_grad():\n  for x in loader:\n    print(model(x))\n',
+        true,
+      ));
+    it('offers no fix when the loop needs gradients, is a generator, or torch is not a module name', async () => {
+      const cases = [
+        // The loop switches back to training after the evaluation call: wrapping it would stop training.
+        'import torch\nmodel.eval()\nfor x, y in loader:\n    out = model(x)\n    model.train()\n    loss_fn(model(x), y).backward()\n    model.eval()\n',
+        'import torch\ndef predictions(model, loader):\n    model.eval()\n    for x in loader:\n        yield model(x)\n',
+        'from torch import nn\nmodel.eval()\nfor x in loader:\n    print(model(x))\n',
+      ];
+      for (const text of cases) {
+        const found = await findingsOf(text, 'GL301');
+        assert.ok(found.length > 0, `still reported: ${text}`);
+        for (const f of found) assert.strictEqual(f.fix, undefined, text);
+      }
+    });
+  });
+
+  describe('GL104 training-from-scratch', () => {
+    it('loads the DEFAULT weights and moves num_classes to a new head, not preferred', () =>
+      checkFix(
+        'GL104',
+        'import torch\nimport torch.nn as nn\nimport torchvision\n\ndef build():\n    model = torchvision.models.resnet152(weights=None, num_classes=10)\n    return model\n' + TRAIN.replace('model = torch.nn.Linear(784, 10)\n', 'model = build()\n'),
+        'import torch\nimport torch.nn as nn\nimport torchvision\n\ndef build():\n    model = torchvision.models.resnet152(weights="DEFAULT")\n    model.fc = nn.Linear(model.fc.in_features, 10)\n    return model\n' +
+          TRAIN.replace('model = torch.nn.Linear(784, 10)\n', 'model = build()\n'),
+        false,
+      ));
+    it('turns legacy pretrained=False into weights="DEFAULT" and timm pretrained=False into True', async () => {
+      await checkFix(
+        'GL104',
+        'import torch\nfrom torchvision import models\nmodel = models.resnet18(pretrained=False)\n' + TRAIN.replace('model = torch.nn.Linear(784, 10)\n', ''),
+        'import torch\nfrom torchvision import models\nmodel = models.resnet18(weights="DEFAULT")\n' + TRAIN.replace('model = torch.nn.Linear(784, 10)\n', ''),
+        false,
+      );
+      await checkFix(
+        'GL104',
+        'import torch\nimport timm\nmodel = timm.create_model("resnet50", pretrained=False, num_classes=10)\n' + TRAIN.replace('model = torch.nn.Linear(784, 10)\n', ''),
+        'import torch\nimport timm\nmodel = timm.create_model("resnet50", pretrained=True, num_classes=10)\n' + TRAIN.replace('model = torch.nn.Linear(784, 10)\n', ''),
+        false,
+      );
+    });
+    it('offers no fix when the new head cannot be placed', async () => {
+      const text = 'import torch\nimport torchvision\nmodel = torchvision.models.inception_v3(weights=None, num_classes=10).cuda()\n' + TRAIN.replace('model = torch.nn.Linear(784, 10)\n', '');
+      const found = await findingsOf(text, 'GL104');
+      assert.strictEqual(found.length, 1);
+      assert.strictEqual(found[0].fix, undefined);
+    });
   });
 
   describe('GL305 cudnn-autotuner-off', () => {

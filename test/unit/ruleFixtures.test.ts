@@ -3,6 +3,7 @@
  * annotated `# expect: GLnnn` must be flagged with that code and every other
  * line must not be; `# ok: GLnnn` marks the traps that must stay silent.
  * An annotation on a line of its own applies to the next code line.
+ * `# expect: GL201(information)` also pins the severity of that finding.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -11,12 +12,15 @@ import { analyzePython } from '../../src/core/analysis/analyzer';
 import { fixturePath } from '../support/paths';
 
 const ROOT = fixturePath('rules');
-const ANNOTATION = /#\s*(expect|ok):\s*([A-Z0-9, ]+)/g;
+const ANNOTATION = /#\s*(expect|ok):\s*((?:GL\d{3}(?:\([a-z]+\))?[ ,]*)+)/g;
+const ENTRY = /(GL\d{3})(?:\(([a-z]+)\))?/g;
 
 interface Expectations {
   codes: Set<string>;
   expected: Map<string, Set<number>>;
   ok: Map<string, Set<number>>;
+  /** `CODE:line` → the severity the finding must have. */
+  severities: Map<string, string>;
 }
 
 export function readExpectations(text: string, dirCode: string): Expectations {
@@ -24,6 +28,7 @@ export function readExpectations(text: string, dirCode: string): Expectations {
   const codes = new Set([dirCode]);
   const expected = new Map<string, Set<number>>();
   const ok = new Map<string, Set<number>>();
+  const severities = new Map<string, string>();
   lines.forEach((line, i) => {
     for (const m of line.matchAll(ANNOTATION)) {
       let target = i;
@@ -31,15 +36,16 @@ export function readExpectations(text: string, dirCode: string): Expectations {
         target = i + 1;
         while (target < lines.length && (lines[target].trim() === '' || lines[target].trimStart().startsWith('#'))) target++;
       }
-      for (const code of m[2].split(',').map((s) => s.trim()).filter(Boolean)) {
+      for (const [, code, severity] of m[2].matchAll(ENTRY)) {
         codes.add(code);
         const map = m[1] === 'expect' ? expected : ok;
         if (!map.has(code)) map.set(code, new Set());
         map.get(code)!.add(target + 1);
+        if (severity && m[1] === 'expect') severities.set(`${code}:${target + 1}`, severity);
       }
     }
   });
-  return { codes, expected, ok };
+  return { codes, expected, ok, severities };
 }
 
 describe('rule fixtures', () => {
@@ -64,6 +70,11 @@ describe('rule fixtures', () => {
           const wanted = [...(exp.expected.get(code) ?? [])].sort((a, b) => a - b);
           assert.deepStrictEqual(actual, wanted, `${code} in ${dir}/${file}: flagged lines ${JSON.stringify(actual)}, expected ${JSON.stringify(wanted)}`);
           for (const line of exp.ok.get(code) ?? []) assert.ok(!actual.includes(line), `${code} must not fire on line ${line}`);
+        }
+        for (const [key, severity] of exp.severities) {
+          const [code, line] = key.split(':');
+          const onLine = findings.filter((f) => f.code === code && f.range.start.line + 1 === Number(line)).map((f) => f.severity);
+          assert.deepStrictEqual([...new Set(onLine)], [severity], `${code} on line ${line} of ${dir}/${file}: severity ${JSON.stringify(onLine)}, expected ${severity}`);
         }
         if (file.startsWith('flagged')) assert.ok((exp.expected.get(dir)?.size ?? 0) > 0, 'a flagged fixture must expect findings');
       });

@@ -66,10 +66,26 @@ describe('SARIF report', () => {
       assert.strictEqual(r.name, meta.name);
       assert.match(r.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
       assert.strictEqual(r.shortDescription.text, meta.summary);
-      assert.strictEqual(r.helpUri, `https://github.com/greenlens/greenlens/blob/main/docs/rules/${meta.code}.md`);
       assert.strictEqual(r.helpUri, ruleDocsUrl(meta.code));
       assert.strictEqual(r.defaultConfiguration.level, sarifLevel(meta.defaultSeverity));
       assert.ok(['error', 'warning', 'note'].includes(r.defaultConfiguration.level));
+    }
+  });
+
+  it("links every rule to its page in package.json's repository, a page the repository holds", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(CWD, 'package.json'), 'utf8')) as { repository: { url: string } };
+    // "https://github.com/owner/name.git" (or "git+https://…") is browsed at https://github.com/owner/name.
+    const repository = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+    assert.match(repository, /^https:\/\/github\.com\/[^/]+\/[^/]+$/, `package.json's repository: ${pkg.repository.url}`);
+    const driver = log.runs[0].tool.driver;
+    assert.strictEqual(driver.informationUri, repository);
+    assert.ok(driver.rules.length > 0);
+    for (const r of driver.rules) {
+      assert.strictEqual(r.helpUri, `${repository}/blob/main/docs/rules/${r.id}.md`);
+      // The page the link names exists at that path in this repository.
+      const page = path.join(CWD, ...new URL(r.helpUri).pathname.split('/').slice(5));
+      assert.strictEqual(path.relative(CWD, page), path.join('docs', 'rules', `${r.id}.md`));
+      assert.ok(fs.existsSync(page), `${r.id}: ${page} is missing`);
     }
   });
 

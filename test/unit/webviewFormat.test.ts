@@ -22,7 +22,7 @@ import {
   significant,
   timeTicks,
 } from '../../src/webview/common/format';
-import { DAILY_ABOVE, dailyTotals, perRun } from '../../src/webview/sidebar/chartData';
+import { budgetFigureOf, DAILY_ABOVE, dailyTotals, perRun } from '../../src/webview/sidebar/chartData';
 
 describe('webview formatting', () => {
   it('rounds to significant digits without exponents or trailing zeros', () => {
@@ -69,6 +69,11 @@ describe('webview formatting', () => {
   it('prints power, counts, durations and clock times', () => {
     assert.strictEqual(formatPower(212.44), '212 W');
     assert.strictEqual(formatPower(1500), '1.5 kW');
+    // A light process's share of a CPU reads in milliwatts, not "0.0652 W".
+    assert.strictEqual(formatPower(0.0652), '65.2 mW');
+    assert.strictEqual(formatPower(0.9994), '999 mW');
+    assert.strictEqual(formatPower(0.9996), '1 W');
+    assert.strictEqual(formatPower(0), '0 W');
     assert.strictEqual(formatCount(10000), '10,000');
     assert.strictEqual(formatDuration(4.2), '4.2 s');
     assert.strictEqual(formatDuration(42), '42 s');
@@ -159,5 +164,23 @@ describe('webview run chart data', () => {
       ],
     );
     assert.ok(DAILY_ABOVE >= 100);
+  });
+});
+
+describe('webview budget bar: which run it measures', () => {
+  const run = (runId: string, status: RunPoint['status'], energyKWh: number): RunPoint => ({ runId, endedAt: 0, script: 'train.py', energyKWh, kgCO2e: 0, durationS: 60, status });
+
+  it('sets the last run against the budget when it completed, or its status was never recorded', () => {
+    assert.deepStrictEqual(budgetFigureOf([run('a', 'cancelled', 1), run('b', 'completed', 2)]), { what: 'Last run', run: run('b', 'completed', 2), partial: false });
+    assert.strictEqual(budgetFigureOf([run('csv', 'unknown', 3)])?.what, 'Last run');
+    assert.strictEqual(budgetFigureOf([]), undefined);
+  });
+
+  it('never sets a cancelled run (6 of 40 epochs) against the per-run budget as if it were a whole run', () => {
+    const figure = budgetFigureOf([run('full', 'completed', 0.005), run('crash', 'failed', 0.00001), run('stop', 'cancelled', 0.00285)])!;
+    assert.deepStrictEqual([figure.what, figure.run.runId, figure.partial], ['Last completed run (train.py)', 'full', false]);
+    assert.strictEqual(figure.note, 'The latest run (train.py, cancelled) stopped before it finished, so it is not set against the per-run budget.');
+    const only = budgetFigureOf([run('stop', 'cancelled', 0.00285)])!;
+    assert.deepStrictEqual([only.what, only.run.runId, only.partial], ['Last run (cancelled)', 'stop', true], 'shown as part of a run, with no share of the budget');
   });
 });

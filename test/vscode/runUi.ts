@@ -9,6 +9,7 @@ import type { StageResult } from './runHost';
 import { defineCarbonUiTests } from './ui/carbon.ui';
 import { defineFirstRunUiTests } from './ui/firstRun.ui';
 import { defineFolderUiTests } from './ui/folders.ui';
+import { defineLayoutUiTests } from './ui/layout.ui';
 import { defineUiTests, type UiContext } from './ui/workbench.ui';
 
 export async function runUiTests(opts: { vsix: string; log?: (s: string) => void }): Promise<StageResult> {
@@ -56,6 +57,8 @@ export async function runUiTests(opts: { vsix: string; log?: (s: string) => void
   };
   defineUiTests(context);
   defineCarbonUiTests(context);
+  // Sidebar widths and the report's timeline; its screenshots are the README's.
+  defineLayoutUiTests(context);
   // npm start's own profile, in a code-server and a browser tab of its own.
   defineFirstRunUiTests(context);
   // Last: these steps open other workspaces in the page.

@@ -32,3 +32,25 @@ export function lightningTrainerOnGpu(call: CallFact): boolean {
 export function runsOnCuda(facts: Facts): boolean {
   return usesCuda(facts) || facts.calls.some(lightningTrainerOnGpu);
 }
+
+/** Calls that choose or ask for an accelerator at run time. */
+const ACCELERATOR_CALL = /^(torch\.device|torch\.accelerator\.\w+|torch\.cuda\.\w+|torch\.backends\.mps\.is_available|accelerate\.Accelerator|accelerate\.accelerator\.Accelerator|jax\.devices|tensorflow\.config\.list_physical_devices)$/;
+
+/**
+ * Evidence that the file may run on an accelerator, short of firm CUDA
+ * evidence: `torch.device(args.device)`, `torch.accelerator.current_accelerator()`,
+ * Hugging Face `Accelerator()`, any `torch.cuda.*` call, a Lightning Trainer
+ * that may pick a GPU, or an `"mps"`/`"gpu"` device string.
+ */
+export function acceleratorMaybe(facts: Facts): boolean {
+  if (runsOnCuda(facts)) return true;
+  if (facts.stringLiterals.some((s) => /^(mps|gpu|xpu|tpu)(:\d+)?$/i.test(s))) return true;
+  return facts.calls.some((c) => {
+    if (!c.imported) return false;
+    if (c.name === 'torch.device' && c.args[0]?.literal === 'cpu') return false;
+    if (ACCELERATOR_CALL.test(c.name)) return true;
+    if (!isLightningTrainer(c)) return false;
+    const accelerator = argument(c, 'accelerator');
+    return !(accelerator?.hasLiteral && accelerator.literal === 'cpu');
+  });
+}

@@ -28,6 +28,7 @@ import {
   withItemLabel,
   type RawArg,
 } from './pythonNodes';
+import { fStringTemplate } from './pythonScan';
 import { ScopeList, type Region } from './pythonScopes';
 import { spanKey, type LoopHeader } from './pythonShapes';
 import { CollectedNodes, K, type LineIndex } from './pythonSyntax';
@@ -190,6 +191,11 @@ class ChunkWalker {
       case K.string: {
         const v = this.reader ? this.reader.stringValue(i) : stringValue(node);
         if (v !== undefined && v.length < 200) this.out.stringLiterals.push(v);
+        else if (v === undefined) {
+          // An f-string with placeholders: its shape (`cuda:{}`) still tells what it is.
+          const template = fStringTemplate(this.input.text.slice(start, end));
+          if (template !== undefined) this.out.stringLiterals.push(template);
+        }
         break;
       }
       case K.comment:

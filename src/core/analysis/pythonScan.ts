@@ -343,6 +343,21 @@ export class SourceScanner {
 }
 
 /**
+ * The shape of an f-string with placeholders, each placeholder written `{}`:
+ * `f"cuda:{rank}"` → `cuda:{}`. Device strings are often formatted, and the
+ * shape is what tells a CUDA device from any other text. Undefined when the
+ * text is not a short one-line f-string.
+ */
+export function fStringTemplate(written: string): string | undefined {
+  const m = /^(?:[fF][rR]?|[rR][fF])(['"])/.exec(written);
+  if (!m || written.length > 200 || written.startsWith(m[1].repeat(3), m[0].length - 1)) return undefined;
+  const content = written.slice(m[0].length, written.length - 1);
+  if (!written.endsWith(m[1]) || /[\n\r]/.test(content)) return undefined;
+  // Placeholders hold no nested braces in the strings this is for; `{{` is a literal brace.
+  return content.replace(/\{\{|\}\}|\{[^{}]*\}/g, (x) => (x === '{{' ? '{' : x === '}}' ? '}' : '{}'));
+}
+
+/**
  * The value of a string written without escapes or placeholders, read from
  * its text: `{ value }`, or `{ value: undefined }` for an f-string with a
  * placeholder; undefined when the string needs the tree (escapes, `{{`).

@@ -106,13 +106,20 @@ export function importsPackage(facts: Facts, pkg: string): boolean {
 }
 
 /**
+ * A CUDA device string: `"cuda"`, `"cuda:0"`, and the formatted spellings of
+ * multi-GPU scripts — `'cuda:%s' % rank`, `"cuda:{}".format(i)`, and
+ * `f"cuda:{rank}"` (whose shape the facts record as `cuda:{}`).
+ */
+const CUDA_DEVICE_STRING = /^cuda(:(\d+|\{\w*\}|%(\(\w+\))?[sdi]))?$/;
+
+/**
  * Evidence that the file runs on an NVIDIA GPU: `.cuda()`, a `"cuda…"` device
- * string, `device="cuda"`. `torch.device(args.device)` alone is only a maybe,
- * and maybes do not count (precision first).
+ * string (formatted or not), `device="cuda"`. `torch.device(args.device)`
+ * alone is only a maybe, and maybes do not count (precision first).
  */
 export function usesCuda(facts: Facts): boolean {
   if (facts.calls.some((c) => c.method === 'cuda')) return true;
-  return facts.stringLiterals.some((s) => /^cuda(:\d+)?$/.test(s));
+  return facts.stringLiterals.some((s) => CUDA_DEVICE_STRING.test(s));
 }
 
 /** Whether a name is assigned `value` anywhere, e.g. `torch.backends.cudnn.benchmark = True`. */

@@ -9,6 +9,7 @@
  * the output counts no epochs, a tenth of the run after the first progress
  * line. Before that there is no prediction, and no budget alarm.
  */
+import { formatEnergy } from '../report/units';
 
 /** A reading of energy and progress at one moment of the run. */
 export interface ProgressSample {
@@ -129,14 +130,9 @@ export function checkBudget(predicted: Prediction | number, budget: { kWh?: numb
   const overPercent = (100 * overKWh) / budgetKWh;
   const already = energySoFarKWh > budgetKWh;
   const message = already
-    ? `This run has used ${energyText(energySoFarKWh)}, over its budget of ${energyText(budgetKWh)}.`
+    ? `This run has used ${formatEnergy(energySoFarKWh)}, over its budget of ${formatEnergy(budgetKWh)}.`
     : exceeds
-      ? `This run is predicted to use ${energyText(predictedKWh)}, ${Math.round(overPercent)}% over its budget of ${energyText(budgetKWh)}.`
-      : `This run is predicted to use ${energyText(predictedKWh)}, within its budget of ${energyText(budgetKWh)}.`;
+      ? `This run is predicted to use ${formatEnergy(predictedKWh)}, ${Math.round(overPercent)}% over its budget of ${formatEnergy(budgetKWh)}.`
+      : `This run is predicted to use ${formatEnergy(predictedKWh)}, within its budget of ${formatEnergy(budgetKWh)}.`;
   return { budgetKWh, predictedKWh, exceeds, overKWh, overPercent, message };
-}
-
-/** kWh for a kilowatt-hour or more, Wh below, three significant figures. */
-function energyText(kWh: number): string {
-  return kWh >= 1 ? `${Number(kWh.toPrecision(3))} kWh` : `${Number((kWh * 1000).toPrecision(3))} Wh`;
 }

@@ -1,7 +1,8 @@
 /**
  * The sidebar's numbers from the run history: one chart point per run,
  * folder totals with this week against last week, and per-script summaries
- * (last run, best run, trend).
+ * (last run, best run, and the last run compared with the last completed
+ * one before it, by `comparison.ts`, as the report and the CLI compare it).
  *
  * Cheap by design: everything comes from the rows of emissions.csv, which
  * `readHistory` already parses, and no run JSON is opened (a folder with
@@ -10,10 +11,11 @@
  * - the script is the row's `experiment_id` when it holds a path (GreenLens
  *   writes the script's path there; CodeCarbon writes a UUID, which is
  *   skipped), else its `project_name`;
- * - the status is `unknown` unless the caller knows better (`details`: the
- *   records it already holds, such as runs finished in this session);
- *   `buildFolderSummaryWithStatuses` reads the records of the few runs a
- *   summary shows as a script's last or best run.
+ * - the status (and the work done) is `unknown` unless the caller knows
+ *   better (`details`: the records it already holds, such as runs finished in
+ *   this session); `buildFolderSummaryWithStatuses` reads the records of the
+ *   few runs a summary needs: each script's last run, the earlier runs back
+ *   to its last completed one, and candidates for its best run.
  *
  * After the first read, `appendRunPoint` folds each new run into the summary
  * without reading the history again; its result equals a full recompute over
@@ -24,14 +26,18 @@ import { codecarbonTimestamp, type HistoryRun } from '../history/emissionsCsv';
 import type { RunRecord } from '../history/runRecord';
 import type { History } from '../history/runStore';
 import type { Family } from '../analysis/types';
-import type { FolderSummary, RunPoint, ScriptSummary, Suggestion, Totals } from '../../shared/protocol';
+import type { FolderSummary, RunComparison, RunPoint, RunWork, ScriptSummary, Suggestion, Totals } from '../../shared/protocol';
+import { comparedRunOf, comparisonAt, runFactsOf, workOfRecord, type RunFacts, type RunFactsLookup, type RunPointStatus } from './comparison';
 
-export type RunPointStatus = RunPoint['status'];
+export type { RunPointStatus } from './comparison';
 
 /** What the caller knows about a run beyond its CSV row (from its record). */
 export interface RunDetails {
   script?: string;
   status?: RunPointStatus;
+  work?: RunWork;
+  /** Its record was looked for (and, with status `unknown`, not found): no need to read it again. */
+  checked?: boolean;
 }
 
 export interface AggregateOptions {
@@ -58,12 +64,6 @@ export interface RunAppended {
   totals: Totals;
   script: ScriptSummary;
 }
-
-/**
- * A last run within ±5% of the earlier runs' mean is `flat`: run-to-run
- * noise in metered energy (other processes, thermal state) is of that order.
- */
-export const TREND_FLAT_BAND = 0.05;
 
 const FAMILIES: readonly Family[] = ['GL1', 'GL2', 'GL3', 'GL4', 'GL5', 'GL6'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -95,7 +95,7 @@ export function scriptOfRow(run: HistoryRun): string {
 
 /** One chart point from a history row. */
 export function runPointOfRow(run: HistoryRun, details?: RunDetails): RunPoint {
-  return {
+  const point: RunPoint = {
     runId: run.runId,
     endedAt: historyTimestampMs(run.timestamp),
     script: details?.script ?? scriptOfRow(run),
@@ -104,6 +104,8 @@ export function runPointOfRow(run: HistoryRun, details?: RunDetails): RunPoint {
     durationS: run.durationS,
     status: details?.status ?? 'unknown',
   };
+  if (details?.work) point.work = details.work;
+  return point;
 }
 
 /**
@@ -124,7 +126,7 @@ export function scriptOfRecord(record: RunRecord, folder: string): string {
 
 /** What a record says about its run beyond the CSV row, for `AggregateOptions.details`. */
 export function runDetailsOf(record: RunRecord, folder: string): RunDetails {
-  return { script: scriptOfRecord(record, folder), status: record.status };
+  return { script: scriptOfRecord(record, folder), ...runFactsOf(record) };
 }
 
 /**
@@ -133,7 +135,7 @@ export function runDetailsOf(record: RunRecord, folder: string): RunDetails {
  * sidebar later re-reads the history.
  */
 export function runPointOfRecord(record: RunRecord, folder: string): RunPoint {
-  return {
+  const point: RunPoint = {
     runId: record.runId,
     endedAt: historyTimestampMs(codecarbonTimestamp(new Date(record.endedAt))),
     script: scriptOfRecord(record, folder),
@@ -142,6 +144,9 @@ export function runPointOfRecord(record: RunRecord, folder: string): RunPoint {
     durationS: record.durationS,
     status: record.status,
   };
+  const work = workOfRecord(record);
+  if (Object.keys(work).length) point.work = work;
+  return point;
 }
 
 /** Chart points of a history, in the order the runs ended. */
@@ -211,47 +216,42 @@ function canBeBest(p: RunPoint): boolean {
 interface ScriptState {
   script: string;
   runs: number;
-  /** Sum of the energy of all runs before `last`, in the order they were added. */
-  earlierKWh: number;
   last: RunPoint;
+  /** Index of `last` in the run list. */
+  lastAt: number;
   best?: RunPoint;
 }
 
-function startState(p: RunPoint): ScriptState {
-  return { script: p.script, runs: 1, earlierKWh: 0, last: p, best: canBeBest(p) ? p : undefined };
+function startState(p: RunPoint, at: number): ScriptState {
+  return { script: p.script, runs: 1, last: p, lastAt: at, best: canBeBest(p) ? p : undefined };
 }
 
-function extendState(s: ScriptState, p: RunPoint): void {
-  s.earlierKWh += s.last.energyKWh;
+function extendState(s: ScriptState, p: RunPoint, at: number): void {
   s.runs++;
   s.last = p;
+  s.lastAt = at;
   if (canBeBest(p) && (!s.best || p.energyKWh < s.best.energyKWh)) s.best = p;
 }
 
-function summaryOf(s: ScriptState): ScriptSummary {
-  // With no completed run yet, the last run stands in so the field is never empty.
-  const summary: ScriptSummary = { script: s.script, runs: s.runs, last: s.last, best: s.best ?? s.last, trend: 'new' };
-  if (s.runs < 2) return summary;
-  const mean = s.earlierKWh / (s.runs - 1);
-  if (mean > 0) {
-    const ratio = s.last.energyKWh / mean - 1;
-    summary.trendRatio = ratio;
-    summary.trend = ratio > TREND_FLAT_BAND ? 'up' : ratio < -TREND_FLAT_BAND ? 'down' : 'flat';
-  } else {
-    summary.trend = s.last.energyKWh > 0 ? 'up' : 'flat';
-  }
+function summaryOf(s: ScriptState, points: readonly RunPoint[], previousOfScript?: ArrayLike<number>): ScriptSummary {
+  const comparison: RunComparison = comparisonAt(points, s.lastAt, comparedRunOf(s.last), undefined, previousOfScript);
+  const summary: ScriptSummary = { script: s.script, runs: s.runs, last: s.last, comparison };
+  if (s.best) summary.best = s.best;
   return summary;
 }
 
 /** Script summaries over `points`, the most recently run script first. */
 export function scriptSummariesOf(points: readonly RunPoint[]): ScriptSummary[] {
   const states = new Map<string, ScriptState>();
-  for (const p of points) {
+  const previousOfScript = new Int32Array(points.length);
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i];
     const s = states.get(p.script);
-    if (s) extendState(s, p);
-    else states.set(p.script, startState(p));
+    previousOfScript[i] = s ? s.lastAt : -1;
+    if (s) extendState(s, p, i);
+    else states.set(p.script, startState(p, i));
   }
-  return sortScripts([...states.values()].map(summaryOf));
+  return sortScripts([...states.values()].map((s) => summaryOf(s, points, previousOfScript)));
 }
 
 function sortScripts(scripts: ScriptSummary[]): ScriptSummary[] {
@@ -277,7 +277,11 @@ export function countFindingsByFamily(codes: Iterable<string>): Record<Family, n
 
 /** The whole sidebar summary of a workspace folder, from its history. */
 export function buildFolderSummary(input: FolderSummaryInput): FolderSummary {
-  const runs = runPointsOf(input.history.runs, input.details);
+  return folderSummaryOf(input, runPointsOf(input.history.runs, input.details));
+}
+
+/** The summary over `runs`, the chart points of `input.history.runs` (in the same order). */
+function folderSummaryOf(input: FolderSummaryInput, runs: RunPoint[]): FolderSummary {
   const warnings = [...input.history.warnings, ...(input.warnings ?? [])];
   const unreadable = runs.filter((r) => Number.isNaN(r.endedAt)).length;
   if (unreadable) warnings.push(`${unreadable} history row(s) have a timestamp that could not be read; they count in the totals but not in the weekly figures`);
@@ -293,37 +297,85 @@ export function buildFolderSummary(input: FolderSummaryInput): FolderSummary {
   };
 }
 
+/** What a record lookup gives: the run's facts, or (from older callers) only its status. */
+export type RunDetailsLookup = (runId: string) => RunFacts | RunPointStatus | undefined;
+
 /**
- * `buildFolderSummary`, with the status of the runs it names as a script's
- * last or best run looked up (`statusOf`, reading their records) when the CSV
- * could not say. A run that crashed after two seconds used little energy and
- * must not stand as the best: when a looked-up best did not complete, the
- * summary is rebuilt and the next candidate checked. At most `maxLookups`
- * records are read; what is learnt is added to `details` (when it is a Map)
- * so the next refresh reads nothing again.
+ * `buildFolderSummary`, with what the CSV cannot say (how each run ended,
+ * how much work it did) read from the records of the runs the summary needs
+ * (`lookup`, see `recordFactsLookup`): each script's last run, its earlier
+ * runs back to the last completed one (at most `BASELINE_WINDOW`), so the
+ * comparison is the one the report computes for the same run; and the
+ * candidates for its best run, cheapest first, until one completed (at most
+ * `maxLookups` of these). What is learnt is added to `details` (when it is a
+ * Map), so the next refresh reads nothing again.
  */
-export function buildFolderSummaryWithStatuses(
-  input: FolderSummaryInput,
-  statusOf: (runId: string) => RunPointStatus | undefined,
-  maxLookups = 50,
-): FolderSummary {
+export function buildFolderSummaryWithStatuses(input: FolderSummaryInput, lookup: RunDetailsLookup, maxLookups = 50): FolderSummary {
   const details = input.details instanceof Map ? (input.details as Map<string, RunDetails>) : new Map(input.details ?? []);
-  const looked = new Set<string>();
-  for (;;) {
-    const summary = buildFolderSummary({ ...input, details });
-    let bestChanged = false;
-    for (const s of summary.scripts) {
-      for (const p of [s.last, s.best]) {
-        if (p.status !== 'unknown' || looked.has(p.runId) || looked.size >= maxLookups) continue;
-        looked.add(p.runId);
-        const status = statusOf(p.runId);
-        if (status === undefined) continue;
-        details.set(p.runId, { ...details.get(p.runId), status });
-        if (p === s.best && !canBeBest({ ...p, status })) bestChanged = true;
-      }
-    }
-    if (!bestChanged) return looked.size > 0 ? buildFolderSummary({ ...input, details }) : summary;
+  const learnt = new Set<string>();
+  const facts: RunFactsLookup = (runId) => {
+    const known = details.get(runId);
+    if (known?.status && (known.status !== 'unknown' || known.checked)) return known.status === 'unknown' ? undefined : { status: known.status, work: known.work };
+    const raw = lookup(runId);
+    const found: RunFacts | undefined = typeof raw === 'string' ? { status: raw } : raw;
+    const next: RunDetails = { ...known, status: found?.status ?? 'unknown', checked: true };
+    if (found?.work) next.work = found.work;
+    details.set(runId, next);
+    learnt.add(runId);
+    return found;
+  };
+  const points = runPointsOf(input.history.runs, details);
+  const byScript = new Map<string, number[]>();
+  const previousOfScript = new Int32Array(points.length);
+  for (let i = 0; i < points.length; i++) {
+    const at = byScript.get(points[i].script);
+    previousOfScript[i] = at ? at[at.length - 1] : -1;
+    if (at) at.push(i);
+    else byScript.set(points[i].script, [i]);
   }
+  let bestLookups = 0;
+  for (const indices of byScript.values()) {
+    const lastAt = indices[indices.length - 1];
+    const last = points[lastAt];
+    // Walking the comparison reads the records it needs (the last run's and the earlier runs' back to a completed one).
+    comparisonAt(points, lastAt, comparedRunOf(last, last.status === 'unknown' ? facts(last.runId) : undefined), facts, previousOfScript);
+    // The best: the cheapest run that may stand as best; a candidate of unknown status is looked up,
+    // and when its record says it did not complete the next cheapest is tried.
+    for (;;) {
+      let best: RunPoint | undefined;
+      for (const i of indices) {
+        const p = points[i];
+        // Points carry what was known when they were built; statuses read since are in `details`.
+        const status = learnt.size > 0 && learnt.has(p.runId) ? details.get(p.runId)!.status : p.status;
+        if ((status === 'completed' || status === 'unknown') && (!best || p.energyKWh < best.energyKWh)) best = p;
+      }
+      const known = best && details.get(best.runId);
+      // Without a record, or past the limit, nothing says otherwise: it may stand as best.
+      if (!best || (known?.status ?? best.status) === 'completed' || known?.checked || bestLookups >= maxLookups) break;
+      bestLookups++;
+      const found = facts(best.runId);
+      if (!found || found.status === 'completed' || found.status === 'unknown') break;
+    }
+  }
+  // The points of the runs whose records were read now carry what was learnt; the others stay as they are.
+  const rows = input.history.runs;
+  if (learnt.size) for (let i = 0; i < points.length; i++) if (learnt.has(points[i].runId)) points[i] = runPointOfRow(rows[i], details.get(points[i].runId));
+  return folderSummaryOf({ ...input, details }, points);
+}
+
+/**
+ * The comparison of a recorded run with the last completed run of its script
+ * before it, as the run report, the end-of-run notification and the CLI show
+ * it: the same search over the same history (`rows`, as `readHistory` gives
+ * them) as the sidebar's, so every view shows the same figure. A run missing
+ * from the history (its row could not be written) is compared as the latest.
+ */
+export function comparisonForRecord(record: RunRecord, folder: string, rows: readonly HistoryRun[], lookup: RunFactsLookup): RunComparison {
+  const points = runPointsOf(rows);
+  let at = -1;
+  for (let i = points.length - 1; i >= 0 && at < 0; i--) if (points[i].runId === record.runId) at = i;
+  const point = at >= 0 ? points[at] : runPointOfRecord(record, folder);
+  return comparisonAt(points, at >= 0 ? at : points.length, comparedRunOf(point, runFactsOf(record)), lookup);
 }
 
 /**
@@ -344,15 +396,15 @@ export function appendRunPoint(summary: FolderSummary, point: RunPoint, now?: nu
   const totals = summary.totals;
   addWeeks(totals, summary.runs, nowMs(now));
 
-  // The earlier runs' sum is rebuilt in run order rather than derived from the
-  // previous trend ratio, which would drift by rounding.
+  // The script's state is rebuilt from its runs, so the result is the one a full recompute gives.
   let state: ScriptState | undefined;
-  for (const p of summary.runs) {
+  for (let i = 0; i < summary.runs.length; i++) {
+    const p = summary.runs[i];
     if (p.script !== point.script) continue;
-    if (state) extendState(state, p);
-    else state = startState(p);
+    if (state) extendState(state, p, i);
+    else state = startState(p, i);
   }
-  const script = summaryOf(state!);
+  const script = summaryOf(state!, summary.runs);
   const i = summary.scripts.findIndex((s) => s.script === point.script);
   if (i >= 0) summary.scripts.splice(i, 1);
   summary.scripts.push(script);

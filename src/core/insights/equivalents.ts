@@ -34,6 +34,19 @@ export interface EquivalenceFactor {
   /** The arithmetic behind `gramsPerUnit`, in words. */
   factor: string;
   source: string;
+  /**
+   * Smaller units a small mass is told in, largest first: metres rather than
+   * "0.0009 km", a percentage of one charge rather than "0.03 charges".
+   */
+  smaller: readonly SmallerUnit[];
+}
+
+export interface SmallerUnit {
+  label: string;
+  /** How many of this unit make one of the factor's unit. */
+  perUnit: number;
+  /** The conversion in words, added to the factor's arithmetic. */
+  conversion: string;
 }
 
 const carGramsPerMile = GASOLINE_G_CO2_PER_GALLON / AVERAGE_VEHICLE_MPG;
@@ -48,6 +61,7 @@ export const EQUIVALENCE_FACTORS: readonly EquivalenceFactor[] = [
     gramsPerUnit: carGramsPerKm,
     factor: `8,887 g CO2/gallon ÷ 22.0 miles/gallon = ${sig(carGramsPerMile)} g CO2/mile ÷ 1.609 km/mile = ${sig(carGramsPerKm)} g CO2/km (tailpipe CO2)`,
     source: EPA_VEHICLE_SOURCE,
+    smaller: [{ label: 'm driven by an average US passenger car (gasoline)', perUnit: 1000, conversion: '1 km = 1,000 m' }],
   },
   {
     id: 'petrol-litres',
@@ -55,6 +69,7 @@ export const EQUIVALENCE_FACTORS: readonly EquivalenceFactor[] = [
     gramsPerUnit: petrolGramsPerLitre,
     factor: `8,887 g CO2/gallon ÷ 3.785 litres/gallon = ${sig(petrolGramsPerLitre, 4)} g CO2/litre`,
     source: EPA_VEHICLE_SOURCE,
+    smaller: [{ label: 'millilitres of gasoline (petrol) burned', perUnit: 1000, conversion: '1 litre = 1,000 millilitres' }],
   },
   {
     id: 'phone-charges',
@@ -62,18 +77,34 @@ export const EQUIVALENCE_FACTORS: readonly EquivalenceFactor[] = [
     gramsPerUnit: phoneGramsPerCharge,
     factor: `${sig(phoneGramsPerCharge)} g CO2 per full charge on the average US grid`,
     source: EPA_PHONE_SOURCE,
+    smaller: [{ label: 'percent of one smartphone charge', perUnit: 100, conversion: 'one charge = 100 percent' }],
   },
 ];
 
-/** The everyday equivalents of `kgCO2e`, one per factor, with the factor and its source. */
+/**
+ * The smallest figure an equivalent is shown with: "3 m driven" or "2% of a
+ * phone charge" reads; "0.0034 m driven" says only that the comparison does
+ * not fit, so such an equivalent is left out rather than shown.
+ */
+export const READABLE_MIN = 1;
+
+/**
+ * The everyday equivalents of `kgCO2e` that read sensibly, each in the unit
+ * that keeps its figure at 1 or more (km or m, litres or millilitres, charges
+ * or percent of one), with the factor and its source. A mass too small for
+ * any of them (a second-long test run) has none.
+ */
 export function equivalentsOf(kgCO2e: number): Equivalent[] {
-  if (!Number.isFinite(kgCO2e) || kgCO2e < 0) return [];
-  return EQUIVALENCE_FACTORS.map((f) => ({
-    label: f.label,
-    value: (kgCO2e * 1000) / f.gramsPerUnit,
-    factor: f.factor,
-    source: f.source,
-  }));
+  if (!Number.isFinite(kgCO2e) || kgCO2e <= 0) return [];
+  const out: Equivalent[] = [];
+  for (const f of EQUIVALENCE_FACTORS) {
+    const units = (kgCO2e * 1000) / f.gramsPerUnit;
+    const unit = [{ label: f.label, perUnit: 1, conversion: '' }, ...f.smaller].find((u) => units * u.perUnit >= READABLE_MIN);
+    if (!unit) continue;
+    // The conversion follows the factor, so the arithmetic on the page leads to the figure shown.
+    out.push({ label: unit.label, value: units * unit.perUnit, factor: unit.conversion ? `${f.factor}; ${unit.conversion}` : f.factor, source: f.source });
+  }
+  return out;
 }
 
 /** "1.2 km driven by …": the value with three significant figures and its label. */

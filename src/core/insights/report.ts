@@ -13,22 +13,18 @@ import { EMISSIONS_HEADER, emissionsRow } from '../history/emissionsCsv';
 import type { ComponentEnergy, RunRecord } from '../history/runRecord';
 import { formatCo2, formatDuration, formatEnergy, formatWatts, sig } from '../report/units';
 import { greenlensVersion } from '../version';
-import type { GreenerRegion, ReportComponent, RunPoint, RunReport } from '../../shared/protocol';
+import type { GreenerRegion, ReportComponent, RunComparison, RunReport } from '../../shared/protocol';
 import { scriptOfRecord } from './aggregate';
 import { equivalentsOf, formatEquivalent } from './equivalents';
-
-/** The earlier run a report compares against: any run point, history row or record reduced to these. */
-export interface PreviousRun {
-  runId: string;
-  energyKWh: number;
-  durationS: number;
-}
 
 export interface RunReportOptions {
   /** Absolute path of the workspace folder the run belongs to. */
   folder: string;
-  /** The previous run of the same script (see `previousRunOf`). */
-  previous?: PreviousRun;
+  /**
+   * The run compared with the last completed run of its script before it
+   * (`comparisonForRecord`, the same computation the sidebar shows).
+   */
+  comparison?: RunComparison;
   /** Greener regions; computed from the record's energy, region and PUE when absent. */
   greener?: readonly GreenerOption[];
   /** How many greener regions to list (default 3). */
@@ -46,23 +42,6 @@ export interface ExportedRun {
 }
 
 const LABEL = { cpu: 'CPU', gpu: 'GPU', ram: 'RAM' } as const;
-
-/**
- * The run before `runId` with the same script, from the chart series (which
- * is in the order runs ended); undefined for a script's first run.
- */
-export function previousRunOf(points: readonly RunPoint[], runId: string, script: string): RunPoint | undefined {
-  const at = points.findIndex((p) => p.runId === runId);
-  for (let i = (at < 0 ? points.length : at) - 1; i >= 0; i--) {
-    if (points[i].script === script && points[i].runId !== runId) return points[i];
-  }
-  return undefined;
-}
-
-/** Relative change from `before` to `after` (−0.12 for 12% less); 0 when there is nothing to compare. */
-function change(after: number, before: number): number {
-  return before > 0 ? after / before - 1 : 0;
-}
 
 function reportComponent(c: ComponentEnergy): ReportComponent {
   const out: ReportComponent = { component: c.component, energyKWh: c.energyKWh, powerW: c.powerW, provenance: c.provenance, source: c.source };
@@ -126,16 +105,8 @@ export function buildRunReport(record: RunRecord, options: RunReportOptions): Ru
   if (record.command.file) report.script = scriptOfRecord(record, options.folder);
   if (record.git) report.git = { ...record.git };
   if (record.energy.machineKWh !== undefined) report.machineEnergyKWh = record.energy.machineKWh;
-  const prev = options.previous;
-  if (prev && prev.runId !== record.runId) {
-    report.previous = {
-      runId: prev.runId,
-      energyKWh: prev.energyKWh,
-      durationS: prev.durationS,
-      deltaEnergyRatio: change(record.energy.totalKWh, prev.energyKWh),
-      deltaDurationRatio: change(record.durationS, prev.durationS),
-    };
-  }
+  // Only a comparison of this very run: a stale one (another run's) is left out rather than shown under this run's name.
+  if (options.comparison && options.comparison.runId === record.runId) report.comparison = options.comparison;
   return report;
 }
 

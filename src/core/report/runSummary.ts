@@ -5,6 +5,7 @@
  */
 import * as path from 'path';
 import type { RunRecord } from '../history/runRecord';
+import type { RunComparison } from '../../shared/protocol';
 import { formatCo2, formatDuration, formatEnergy, formatWatts, sig } from './units';
 
 const LABEL = { cpu: 'CPU', gpu: 'GPU', ram: 'RAM' } as const;
@@ -58,7 +59,17 @@ export function estimateReasons(record: RunRecord): string[] {
   return out;
 }
 
-export function formatRunSummary(record: RunRecord, savedFiles: string[], cwd = process.cwd()): string {
+/**
+ * The comparison line: "vs the last completed run of train.py: ↑ 12% energy
+ * (1.2 Wh → 1.34 Wh)", or "not comparable: …" with the reason; the same text
+ * the sidebar, the report and the notification show.
+ */
+export function comparisonLine(comparison: RunComparison): string {
+  return comparison.outcome === 'compared' && comparison.detail ? `${comparison.text} (${comparison.detail})` : comparison.text;
+}
+
+/** @param comparison the run compared with the last completed run of its script (`comparisonForRecord`), when the history could be read */
+export function formatRunSummary(record: RunRecord, savedFiles: string[], cwd = process.cwd(), comparison?: RunComparison): string {
   const out: string[] = [];
   const status = record.status === 'completed' ? 'completed' : `${record.status}${record.signal ? ` (${record.signal})` : record.exitCode !== null ? ` (exit ${record.exitCode})` : ''}`;
   out.push(`GreenLens run ${record.runId.slice(0, 8)} ${status} in ${formatDuration(record.durationS)}`);
@@ -68,6 +79,7 @@ export function formatRunSummary(record: RunRecord, savedFiles: string[], cwd = 
   const machine = record.energy.machineKWh !== undefined ? `; whole machine ${formatEnergy(record.energy.machineKWh)}` : '';
   out.push(`  Energy ${formatEnergy(record.energy.totalKWh)} for this run's processes${machine} (${provenanceOf(record)})`);
   out.push(`  CO2e   ${formatCo2(record.carbon.kgCO2e)} at PUE ${sig(record.carbon.pue)}${record.carbon.pueIsDefault ? ' (default)' : ''}`);
+  if (comparison) out.push(`  ${comparisonLine(comparison)}`);
   out.push(`  Region ${regionLine(record)}`);
   for (const note of record.carbon.notes) if (!record.carbon.region.reason.includes(note) && !note.includes(record.carbon.region.reason)) out.push(`  Note   ${note}`);
   for (const reason of estimateReasons(record)) out.push(`  Why    ${reason}`);

@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { ruleDocsUrl } from '../analysis/docs';
+import { GREENLENS_REPOSITORY_URL, ruleDocsUrl } from '../analysis/docs';
 import type { Rule } from '../analysis/rule';
 import { RULES } from '../analysis/registry';
 import type { Fix, Range, Severity } from '../analysis/types';
@@ -15,7 +15,8 @@ import { greenlensVersion } from '../version';
 import type { CheckResult, FileNote } from './checkResult';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-export const GREENLENS_INFORMATION_URI = 'https://github.com/greenlens/greenlens';
+/** The driver's home page: the repository, where each rule's `helpUri` page also lives. */
+export const GREENLENS_INFORMATION_URI = GREENLENS_REPOSITORY_URL;
 const SRCROOT = '%SRCROOT%';
 
 export type SarifLevel = 'error' | 'warning' | 'note';

@@ -39,5 +39,8 @@ export function sig(x: number, digits = 3): string {
   if (x === 0) return '0';
   const magnitude = Math.floor(Math.log10(Math.abs(x)));
   const decimals = Math.max(0, digits - 1 - magnitude);
-  return Number(x.toFixed(Math.min(decimals, 20))).toString();
+  // Number#toString switches to exponents below 1e-6 ("4.52e-7"); toFixed never does, so its zeros are trimmed instead.
+  const fixed = x.toFixed(Math.min(decimals, 100));
+  const text = fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
+  return text === '-0' ? '0' : text;
 }

@@ -9,7 +9,9 @@ import * as vscode from 'vscode';
 import { DEFAULT_INTERVAL_MS, MIN_INTERVAL_MS } from '../../core/energy/meter';
 import type { BudgetCheck } from '../../core/energy/prediction';
 import type { RunRecord } from '../../core/history/runRecord';
-import { historyDir } from '../../core/history/runStore';
+import { historyDir, readHistory } from '../../core/history/runStore';
+import { comparisonForRecord } from '../../core/insights/aggregate';
+import { recordFactsLookup } from '../../core/insights/comparison';
 import { formatEnergy, formatWatts } from '../../core/report/units';
 import { RunStartError, startProfiledRun, type LiveStatus, type ProfiledRun } from '../../core/run/profiledRun';
 import { COMMANDS } from '../commandIds';
@@ -163,7 +165,7 @@ export class ProfiledRunService implements vscode.Disposable {
     try {
       const result = await run.done;
       const { saved } = result;
-      const message = runEndMessage(result.record, path.basename(file.fsPath), saved.csvFile ? relativeTo(folder, saved.csvFile) : dir, saved.fallbackFile);
+      const message = runEndMessage(result.record, path.basename(file.fsPath), saved.csvFile ? relativeTo(folder, saved.csvFile) : dir, saved.fallbackFile, this.comparisonOf(result.record, folder, dir));
       terminal.finish(message.terminalLine, result.record.status === 'completed');
       for (const w of [...result.record.warnings, ...saved.warnings]) this.log.warn(w);
       if (saved.error) this.log.error(`${saved.error}; saved to ${saved.fallbackFile ?? 'nowhere'}`);
@@ -191,6 +193,20 @@ export class ProfiledRunService implements vscode.Disposable {
       this.live.fire(undefined);
       void vscode.commands.executeCommand('setContext', 'greenlens.running', false);
       terminal.dispose();
+    }
+  }
+
+  /**
+   * The run compared with the last completed run of its script, computed as
+   * the sidebar and the report compute it; undefined (and logged) when the
+   * history cannot be read, so the notification still comes.
+   */
+  private comparisonOf(record: RunRecord, folder: string, dir: string) {
+    try {
+      return comparisonForRecord(record, folder, readHistory(dir).runs, recordFactsLookup(dir));
+    } catch (err) {
+      this.log.warn(`Could not compare the run with earlier ones: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
     }
   }
 

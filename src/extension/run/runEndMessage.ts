@@ -5,6 +5,7 @@
  */
 import type { RunRecord } from '../../core/history/runRecord';
 import { estimateReasons, runHeadline } from '../../core/report/runSummary';
+import type { RunComparison } from '../../shared/protocol';
 
 export type Severity = 'information' | 'warning' | 'error';
 
@@ -30,6 +31,12 @@ export function outcomeOf(record: Pick<RunRecord, 'status' | 'exitCode' | 'signa
   }
 }
 
+/** Capitalised and ended with a full stop, for the notification's sentences. */
+function sentence(text: string): string {
+  const s = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+}
+
 /** A failed or killed run is an error; a cancelled one a warning; a completed one information. */
 export function severityOf(status: RunRecord['status']): Severity {
   return status === 'completed' ? 'information' : status === 'cancelled' ? 'warning' : 'error';
@@ -39,8 +46,9 @@ export function severityOf(status: RunRecord['status']): Severity {
  * @param script the script's file name
  * @param savedTo where the run was saved, relative to the folder when inside it
  * @param fallbackFile set when the history folder could not be written and the record went there instead
+ * @param comparison the run compared with the last completed run of its script (`comparisonForRecord`), as the sidebar and report show it
  */
-export function runEndMessage(record: RunRecord, script: string, savedTo: string, fallbackFile?: string): RunEndMessage {
+export function runEndMessage(record: RunRecord, script: string, savedTo: string, fallbackFile?: string, comparison?: RunComparison): RunEndMessage {
   const outcome = outcomeOf(record);
   const headline = runHeadline(record);
   const region = record.carbon.region;
@@ -48,6 +56,8 @@ export function runEndMessage(record: RunRecord, script: string, savedTo: string
   const parts = [
     `GreenLens: ${script} ${outcome} — ${headline}.`,
     ...why.map((w) => (/[.!?]$/.test(w) ? w : `${w}.`)),
+    // The first run of a script has nothing to say yet; anything else (a change, or why there is none) is said.
+    ...(comparison && comparison.outcome !== 'first' ? [sentence(comparison.outcome === 'compared' ? `This run ${comparison.text}` : comparison.text)] : []),
     `Grid: ${region.name}${region.isDefault ? ' (default, set greenlens.region)' : ''}.`,
   ];
   if (fallbackFile) parts.push(`The history folder could not be written; the run was saved to ${fallbackFile}.`);

@@ -9,9 +9,13 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../core/history/runRecord';
 import { historyDir, readHistory, readRun } from '../../core/history/runStore';
-import { runPointsOf, scriptOfRecord } from '../../core/insights/aggregate';
-import { buildRunReport, exportRun, previousRunOf } from '../../core/insights/report';
+import { comparisonForRecord, scriptOfRecord } from '../../core/insights/aggregate';
+import { recordFactsLookup } from '../../core/insights/comparison';
+import { buildRunReport, exportRun } from '../../core/insights/report';
+import { reportSavings, scriptContextOfRecord } from '../../core/insights/scriptSavings';
 import type { HostToReport, ReportPanelState, ReportToHost } from '../../shared/protocol';
+import { createSettingsReader, type SettingsReader } from '../settings';
+import { openFileAtLine } from './openLocation';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export const REPORT_VIEW_TYPE = 'greenlens.report';
@@ -22,6 +26,8 @@ export class ReportPanels implements vscode.WebviewPanelSerializer<ReportPanelSt
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
+    /** The extension's settings reader, so the report's findings follow the same rule settings as the editor's. */
+    private readonly settings: SettingsReader = createSettingsReader(log),
   ) {}
 
   /** Opens (or reveals) the report of a run of a workspace folder. */
@@ -77,14 +83,19 @@ export class ReportPanels implements vscode.WebviewPanelSerializer<ReportPanelSt
         case 'ready': {
           const record = this.load(state);
           const script = scriptOfRecord(record, state.folder);
-          const points = runPointsOf(readHistory(this.dir(state.folder)).runs);
-          const previous = previousRunOf(points, record.runId, script);
+          // Compared with the last completed run of the script, exactly as the sidebar compares it.
+          const dir = this.dir(state.folder);
+          const comparison = comparisonForRecord(record, state.folder, readHistory(dir).runs, recordFactsLookup(dir));
           panel.title = `${script} — run ${record.runId.slice(0, 8)}`;
-          post({ type: 'report', report: buildRunReport(record, { folder: state.folder, previous }) });
+          post({ type: 'report', report: buildRunReport(record, { folder: state.folder, comparison }) });
+          void this.postSavings(state, record, post);
           return;
         }
         case 'openRun':
           this.show(state.folder, m.runId);
+          return;
+        case 'openLocation':
+          await openFileAtLine(state.folder, m.file, m.line, this.log, { beside: true });
           return;
         case 'export':
           await this.export(state, m.format);
@@ -97,10 +108,28 @@ export class ReportPanels implements vscode.WebviewPanelSerializer<ReportPanelSt
     }
   }
 
+  /**
+   * Sends "What would save the most" for the run's script once it is
+   * analysed (after the report, which never waits for the analysis).
+   */
+  private async postSavings(state: ReportPanelState, record: RunRecord, post: (message: HostToReport) => void): Promise<void> {
+    if (!record.command.file) return;
+    const script = scriptOfRecord(record, state.folder);
+    try {
+      const rules = this.settings.read(vscode.Uri.file(path.resolve(state.folder, script))).rules;
+      const savings = await reportSavings({ folder: state.folder, script, rules, context: scriptContextOfRecord(record) });
+      post({ type: 'savings', runId: record.runId, savings });
+    } catch (err) {
+      this.log.warn(`Run report ${record.runId}: could not list the suggestions for ${script}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
   private async export(state: ReportPanelState, format: 'markdown' | 'csv' | 'json'): Promise<void> {
     const exported = exportRun(this.load(state), format, { folder: state.folder });
+    // Proposed in the history folder (.greenlens/ unless configured), next to the run it
+    // describes: never among the user's tracked files unless they choose to put it there.
     const target = await vscode.window.showSaveDialog({
-      defaultUri: vscode.Uri.file(path.join(state.folder, exported.fileName)),
+      defaultUri: vscode.Uri.file(path.join(this.dir(state.folder), exported.fileName)),
       saveLabel: 'Export',
       filters: { [format.toUpperCase()]: [path.extname(exported.fileName).slice(1)] },
     });

@@ -8,8 +8,11 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { fileInFolder } from '../../core/files/fileInFolder';
-import { historyDir, readHistory, readRun } from '../../core/history/runStore';
+import { historyDir, readHistory } from '../../core/history/runStore';
 import { appendRunPoint, buildFolderSummaryWithStatuses, countFindingsByFamily, runDetailsOf, runPointOfRecord, type RunDetails } from '../../core/insights/aggregate';
+import { recordFactsLookup, type RunFacts, type RunFactsLookup } from '../../core/insights/comparison';
+import { findingItems } from '../../core/insights/findingsList';
+import { scriptContextsOf } from '../../core/insights/runContexts';
 import { suggestionsFor } from '../../core/insights/suggestions';
 import type { FolderSummary, HostToSidebar, LiveRun, SidebarState, SidebarToHost } from '../../shared/protocol';
 import { COMMANDS } from '../commandIds';
@@ -28,6 +31,8 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
   private live?: LiveRun;
   private findingsTimer?: NodeJS.Timeout;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Facts read from run records, per history folder: a record does not change once written. */
+  private readonly recordFacts = new Map<string, Map<string, RunFacts | undefined>>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -83,17 +88,21 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
     for (const folder of folders) {
       const root = folder.uri.fsPath;
       const inFolder = analyses.filter((a) => vscode.workspace.getWorkspaceFolder(a.uri)?.uri.fsPath === root);
+      const files = inFolder.map((a) => ({ file: path.relative(root, a.uri.fsPath).split(path.sep).join('/'), findings: a.findings, facts: a.facts }));
       const findingsByFamily = countFindingsByFamily(inFolder.flatMap((a) => a.findings.map((f) => f.code)));
-      const suggestions = suggestionsFor(
-        inFolder.map((a) => ({ file: path.relative(root, a.uri.fsPath).split(path.sep).join('/'), findings: a.findings, facts: a.facts })),
-        { limit: 8 },
-      );
+      const dir = historyDir(root, vscode.workspace.getConfiguration('greenlens', folder.uri).get<string>('historyFolder', '.greenlens'));
+      const lookup = this.factsLookup(dir);
+      // Suggestions rank by what they save on each script's last completed run.
+      const withFindings = (summary: FolderSummary): FolderSummary => {
+        const contexts = scriptContextsOf(summary.runs, (runId) => lookup(runId)?.status);
+        const suggestions = suggestionsFor(files, { limit: 8, contextOf: (file) => contexts.get(file) });
+        return { ...summary, findingsByFamily, findings: findingItems(files), suggestions };
+      };
       const previous = this.folders.get(root);
       if (previous && !reloadHistory) {
-        next.set(root, { ...previous, findingsByFamily, suggestions });
+        next.set(root, withFindings(previous));
         continue;
       }
-      const dir = historyDir(root, vscode.workspace.getConfiguration('greenlens', folder.uri).get<string>('historyFolder', '.greenlens'));
       let history;
       try {
         history = readHistory(dir);
@@ -104,19 +113,25 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
       for (const w of history.warnings) this.log.warn(w);
       // The log keeps full paths; the sidebar names files within the folder it shows them under.
       const shown = { ...history, warnings: history.warnings.map((w) => w.split(root + path.sep).join('')) };
-      // The CSV does not say how a run ended: the records of the runs shown as last and best do.
-      const statusOf = (runId: string) => {
-        try {
-          return readRun(dir, runId)?.status;
-        } catch {
-          return undefined; // an unreadable record is named when its report is opened
-        }
-      };
-      next.set(root, buildFolderSummaryWithStatuses({ name: folder.name, path: root, history: shown, details: this.details, findingsByFamily, suggestions }, statusOf));
+      // The CSV does not say how a run ended or how much work it did: the records of the runs the
+      // summary needs do (an unreadable record is named when its report is opened).
+      next.set(root, withFindings(buildFolderSummaryWithStatuses({ name: folder.name, path: root, history: shown, details: this.details, findingsByFamily, suggestions: [] }, lookup)));
     }
     this.folders = next;
     const budget = vscode.workspace.getConfiguration('greenlens').get<number | null>('budget.kWh', null);
     return { folders: [...next.values()], budgetKWh: budget ?? undefined, live: this.live, canRun: vscode.workspace.isTrusted };
+  }
+
+  /** Reads a run's facts from its record once; later asks are answered from memory. */
+  private factsLookup(dir: string): RunFactsLookup {
+    let cache = this.recordFacts.get(dir);
+    if (!cache) this.recordFacts.set(dir, (cache = new Map()));
+    const read = recordFactsLookup(dir);
+    const known = cache;
+    return (runId) => {
+      if (!known.has(runId)) known.set(runId, read(runId));
+      return known.get(runId);
+    };
   }
 
   private refresh(reloadHistory: boolean): void {

@@ -1,12 +1,13 @@
 /**
  * Chart.js, registered with only what the two panels draw (line charts on
- * linear axes, tooltips, a legend, min-max decimation) so the bundle stays
+ * linear axes, the filled area under the run's power, tooltips, a legend,
+ * min-max decimation) so the bundle stays
  * small, and coloured from the VS Code theme so light, dark and high-contrast
  * themes all read well.
  */
-import { Chart, Decimation, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import { Chart, Decimation, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, Legend, Decimation);
+Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, Legend, Decimation, Filler);
 
 export { Chart };
 

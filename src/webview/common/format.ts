@@ -58,8 +58,12 @@ export function massAxisUnit(maxKg: number): { unit: string; factor: number } {
   return { unit: 'mg', factor: 1e6 };
 }
 
+/** Power from milliwatts (a light process's share of a CPU) to kilowatts. */
 export function formatPower(watts: number): string {
-  if (Math.abs(watts) >= 1000) return `${significant(watts / 1000)} kW`;
+  const abs = Math.abs(watts);
+  if (abs >= 1000) return `${significant(watts / 1000)} kW`;
+  // Below 0.9995 W, where three significant digits of milliwatts stay under 1000.
+  if (abs > 0 && abs < 0.9995) return `${significant(watts * 1000)} mW`;
   return `${significant(watts)} W`;
 }
 

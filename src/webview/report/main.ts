@@ -1,12 +1,13 @@
 /**
  * The run report webview: what one profiled run used and emitted, where each
- * figure comes from, how it compares with the previous run and what it would
- * emit elsewhere, with exports for a paper's carbon statement.
+ * figure comes from, how it compares with the last completed run of the same
+ * script and what it would emit elsewhere, with exports for a paper's carbon
+ * statement.
  *
  * Expects the host's HTML to hold `<div id="app"></div>` (the body is used
  * otherwise) and to link dist/webview/report.css.
  */
-import type { HostToReport, ReportComponent, ReportPanelState, ReportToHost, RunReport } from '../../shared/protocol';
+import type { HostToReport, ReportComponent, ReportPanelState, ReportSavings, ReportToHost, RunReport } from '../../shared/protocol';
 import { applyThemeDefaults, readTheme, watchTheme } from '../common/charts';
 import { append, appRoot, button, type Child, h, srOnly } from '../common/dom';
 import {
@@ -24,6 +25,7 @@ import {
   significant,
 } from '../common/format';
 import { connect, type HostConnection } from '../common/vscodeApi';
+import { savingsSection } from './savingsSection';
 import { TimelineChart } from './timelineChart';
 
 const COMPONENT_NAMES: Record<ReportComponent['component'], string> = { cpu: 'CPU', gpu: 'GPU', ram: 'RAM' };
@@ -33,6 +35,10 @@ type Post = (message: ReportToHost) => void;
 class ReportApp {
   private timeline: TimelineChart | undefined;
   private theme = readTheme();
+  /** Where "What would save the most" goes once the host has analysed the script, and the run it is for. */
+  private savingsSlot = h('div', { class: 'savings-slot' });
+  private reportRunId: string | undefined;
+  private savings: { runId: string; savings: ReportSavings } | undefined;
 
   constructor(
     private readonly root: HTMLElement,
@@ -48,7 +54,16 @@ class ReportApp {
 
   handle(message: HostToReport): void {
     if (message.type === 'report') this.showReport(message.report);
+    else if (message.type === 'savings') this.showSavings(message.runId, message.savings);
     else this.showError(message.message);
+  }
+
+  /** Fills the savings slot; kept, so a report shown again for the same run keeps the section. */
+  private showSavings(runId: string, savings: ReportSavings): void {
+    this.savings = { runId, savings };
+    if (runId !== this.reportRunId) return;
+    const post: Post = (m) => this.host.post(m);
+    this.savingsSlot.replaceChildren(section('What would save the most', savingsSection(savings, post)));
   }
 
   private showError(message: string): void {
@@ -65,6 +80,9 @@ class ReportApp {
     const timeline = new TimelineChart(r, this.theme);
     this.timeline = timeline;
     this.root.replaceChildren();
+    this.reportRunId = r.runId;
+    this.savingsSlot = h('div', { class: 'savings-slot' });
+    if (this.savings?.runId === r.runId) this.showSavings(this.savings.runId, this.savings.savings);
     append(
       this.root,
       header(r, post),
@@ -74,7 +92,8 @@ class ReportApp {
       section('Emissions', carbon(r)),
       r.equivalents.length > 0 && section('Everyday equivalents', equivalents(r)),
       r.greener.length > 0 && section('Greener regions', greener(r)),
-      r.previous && section('Compared with the previous run', previous(r, post)),
+      this.savingsSlot,
+      r.comparison && section('Compared with earlier runs', comparison(r, post)),
       section('Run details', details(r)),
       r.warnings.length > 0 && section('Warnings', h('ul', { class: 'warnings' }, ...r.warnings.map((w) => h('li', { text: w })))),
     );
@@ -216,29 +235,57 @@ function greener(r: RunReport): HTMLElement {
   );
 }
 
-function previous(r: RunReport, post: Post): HTMLElement {
-  const p = r.previous!;
-  const delta = (label: string, before: string, after: string, ratio: number): HTMLElement => {
-    const c = compare(1 + ratio, 1);
+/**
+ * Colours by what a comparison means, not by its arrow: only a completed run
+ * that used less is green; a stopped run or a change within noise is muted.
+ */
+const TONE_CLASS = { good: 'down', bad: 'up', neutral: 'flat' } as const;
+
+/**
+ * The run against the last completed run of its script, as the core computed
+ * it: the same text the sidebar, the notification and the CLI show, then the
+ * figures behind it (per unit of work when the runs did different work).
+ */
+function comparison(r: RunReport, post: Post): HTMLElement {
+  const c = r.comparison!;
+  const per = c.work ? ` per ${c.work.unit}` : '';
+  const delta = (label: string, before: string, after: string, ratio: number, tone: string): HTMLElement => {
+    const d = compare(1 + ratio, 1);
     return h(
       'li',
       null,
       h('span', { class: 'delta-label', text: `${label}: ` }),
-      `${before} → ${after} `,
-      h('span', { class: `change ${c.direction}`, 'aria-hidden': 'true', text: `${arrow(c.direction)} ${formatPercent(ratio, true)}` }),
-      srOnly(describeChange(c.direction, c.ratio)),
+      `${before} → ${after}${per} `,
+      h('span', { class: `change ${tone}`, 'aria-hidden': 'true', text: `${arrow(d.direction)} ${formatPercent(ratio, true)}` }),
+      srOnly(describeChange(d.direction, d.ratio)),
     );
   };
+  const rows: HTMLElement[] = [];
+  const b = c.baseline;
+  if (c.outcome === 'compared' && b && c.ratio !== undefined && c.energyKWh !== undefined && c.baselineEnergyKWh !== undefined) {
+    rows.push(delta('Energy', formatEnergy(c.baselineEnergyKWh), formatEnergy(c.energyKWh), c.ratio, TONE_CLASS[c.tone]));
+    if (c.durationRatio !== undefined) {
+      const [n, m] = c.work ? [c.work.run.count, c.work.baseline.count] : [1, 1];
+      const durationTone = c.status !== 'completed' ? 'flat' : compare(1 + c.durationRatio, 1).direction;
+      rows.push(delta('Duration', formatDuration(b.durationS / m), formatDuration(r.durationS / n), c.durationRatio, durationTone));
+    }
+    if (c.work) {
+      const unit = `${c.work.unit}s`;
+      rows.push(
+        h('li', null, h('span', { class: 'delta-label', text: 'Work: ' }), `this run ${significant(c.work.run.count)} ${unit} (${c.work.run.source}), that run ${significant(c.work.baseline.count)} (${c.work.baseline.source})`),
+      );
+    }
+  }
   return h(
     'div',
     null,
-    h(
-      'ul',
-      { class: 'deltas' },
-      delta('Energy', formatEnergy(p.energyKWh), formatEnergy(r.energyKWh), p.deltaEnergyRatio),
-      delta('Duration', formatDuration(p.durationS), formatDuration(r.durationS), p.deltaDurationRatio),
-    ),
-    button('Open the previous run', () => post({ type: 'openRun', runId: p.runId }), { class: 'secondary', 'aria-label': `Open the previous run, ${p.runId}` }),
+    h('p', { class: 'comparison-text', text: c.text }),
+    rows.length > 0 && h('ul', { class: 'deltas' }, ...rows),
+    b &&
+      button('Open the run compared with', () => post({ type: 'openRun', runId: b.runId }), {
+        class: 'secondary',
+        'aria-label': `Open the last completed run of ${c.script}, ${b.runId}, ended ${formatDateTime(b.endedAt)}`,
+      }),
   );
 }
 

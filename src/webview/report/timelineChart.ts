@@ -1,97 +1,150 @@
 /**
- * The report's power timeline: CPU, GPU and RAM watts over the run's elapsed
- * time, with a visually hidden table of mean and peak power as its text
- * alternative. A day-long run sampled every second has 86,400 points per
- * series; min-max decimation keeps drawing fast and keeps the peaks.
+ * The report's power timeline: the run's own power (its processes, all
+ * components), whose area is the headline energy, and the whole machine's
+ * power as a secondary, dashed series that the legend hides and shows. The
+ * legend is HTML, so it names whose power each line is in words a screen
+ * reader and a keyboard reach; a visually hidden table of mean and peak power
+ * is the chart's text alternative. Timelines are capped at a few thousand
+ * points by the meter; min-max decimation keeps drawing fast beyond that.
  */
 import type { RunReport } from '../../shared/protocol';
-import { Chart, LARGE_SERIES_OPTIONS, type ThemeColors, recolorScales } from '../common/charts';
-import { h, uniqueId } from '../common/dom';
-import { clockTicks, formatClock, formatDuration, formatPower, significant } from '../common/format';
+import { Chart, LARGE_SERIES_OPTIONS, type ThemeColors, recolorScales, withAlpha } from '../common/charts';
+import { button, h, uniqueId } from '../common/dom';
+import { clockTicks, formatClock, formatDuration, formatEnergy, formatPower, significant } from '../common/format';
+import { powerTimeline, type PowerSeries, type PowerTimeline, STEPPED, type XY } from './timelineSeries';
 
-type Component = 'cpu' | 'gpu' | 'ram';
-const SERIES: { key: Component; field: 'cpuW' | 'gpuW' | 'ramW'; label: string; color: (t: ThemeColors) => string }[] = [
-  { key: 'cpu', field: 'cpuW', label: 'CPU', color: (t) => t.blue },
-  { key: 'gpu', field: 'gpuW', label: 'GPU', color: (t) => t.purple },
-  { key: 'ram', field: 'ramW', label: 'RAM', color: (t) => t.orange },
-];
+const J_PER_KWH = 3.6e6;
 
-interface Sample {
-  x: number;
-  y: number;
+interface Style {
+  color: (t: ThemeColors) => string;
+  dash: number[];
+  width: number;
+  fill: boolean;
 }
 
-export interface SeriesStats {
-  label: string;
-  meanW: number;
-  peakW: number;
-  samples: number;
-}
-
-/** Splits the timeline into one series per component that has samples. */
-export function timelineSeries(timeline: RunReport['timeline']): { key: Component; label: string; data: Sample[]; stats: SeriesStats }[] {
-  const out = [];
-  for (const s of SERIES) {
-    const data: Sample[] = [];
-    let sum = 0;
-    let peak = 0;
-    for (const p of timeline) {
-      const w = p[s.field];
-      if (w === undefined || w === null || !Number.isFinite(w)) continue;
-      data.push({ x: p.tS, y: w });
-      sum += w;
-      if (w > peak) peak = w;
-    }
-    if (data.length > 0) out.push({ key: s.key, label: s.label, data, stats: { label: s.label, meanW: sum / data.length, peakW: peak, samples: data.length } });
-  }
-  return out;
-}
+/** The run's line is solid and filled (its area is its energy); the machine's is dashed and muted. */
+const STYLE: Record<PowerSeries['key'], Style> = {
+  run: { color: (t) => t.blue, dash: [], width: 2, fill: true },
+  machine: { color: (t) => (t.highContrast ? t.foreground : t.orange), dash: [5, 3], width: 1.5, fill: false },
+};
 
 export class TimelineChart {
   readonly element: HTMLElement;
   private readonly canvas: HTMLCanvasElement;
-  private chart: Chart<'line', Sample[]> | undefined;
-  private readonly series: ReturnType<typeof timelineSeries>;
+  private chart: Chart<'line', XY[]> | undefined;
+  private readonly timeline: PowerTimeline;
+  /** Plotted series, main first; dataset i of the chart is series i. */
+  private readonly series: PowerSeries[];
+  private readonly swatches: HTMLElement[] = [];
 
   constructor(
     private readonly report: RunReport,
     private theme: ThemeColors,
   ) {
-    this.series = timelineSeries(report.timeline);
+    this.timeline = powerTimeline(report.timeline);
+    this.series = [this.timeline.run, this.timeline.machine].filter((s): s is PowerSeries => s !== undefined);
     const summaryId = uniqueId('timeline-summary');
     this.canvas = h('canvas', {
       role: 'img',
-      'aria-label': `Line chart of ${this.series.map((s) => s.label).join(', ')} power in watts over the run`,
+      'aria-label': `Line chart of ${this.series.map((s) => s.label.toLowerCase()).join(' and ')} power in watts over the run`,
       'aria-describedby': summaryId,
     });
     const table = h(
       'table',
       { class: 'sr-only', id: summaryId },
       h('caption', { text: `Power over ${formatDuration(report.durationS)}, sampled ${report.timeline.length} times` }),
-      h('thead', null, h('tr', null, h('th', { scope: 'col', text: 'Component' }), h('th', { scope: 'col', text: 'Mean power' }), h('th', { scope: 'col', text: 'Peak power' }))),
+      h(
+        'thead',
+        null,
+        h('tr', null, ...['Whose power', 'Energy (area)', 'Mean power', 'Peak power'].map((t) => h('th', { scope: 'col', text: t }))),
+      ),
       h(
         'tbody',
         null,
-        ...this.series.map((s) => h('tr', null, h('th', { scope: 'row', text: s.label }), h('td', { text: formatPower(s.stats.meanW) }), h('td', { text: formatPower(s.stats.peakW) }))),
+        ...this.series.map((s) =>
+          h(
+            'tr',
+            null,
+            h('th', { scope: 'row', text: s.label }),
+            h('td', { text: formatEnergy(s.energyJ / J_PER_KWH) }),
+            h('td', { text: formatPower(s.meanW) }),
+            h('td', { text: formatPower(s.peakW) }),
+          ),
+        ),
       ),
     );
-    this.element = h('div', { class: 'chart-block' }, h('div', { class: 'chart-box timeline' }, this.canvas), table);
+    this.element = h(
+      'div',
+      { class: 'chart-block' },
+      this.timeline.machineOnly &&
+        h(
+          'p',
+          { class: 'notice', role: 'note' },
+          'This run was recorded by an earlier GreenLens version, which kept only the whole machine’s power over time. ',
+          'The chart shows that, every process included, so its area is more than the run’s energy above.',
+        ),
+      this.legend(),
+      h('div', { class: 'chart-box timeline' }, this.canvas),
+      table,
+    );
   }
 
   get isEmpty(): boolean {
     return this.series.length === 0;
   }
 
+  /** One entry per series, saying whose power it is and its energy; the secondary series is a toggle. */
+  private legend(): HTMLElement {
+    const items = this.series.map((s, i) => {
+      const swatch = h('span', { class: `legend-swatch legend-${s.key}`, 'aria-hidden': 'true' });
+      this.swatches.push(swatch);
+      const text = [swatch, h('span', { class: 'legend-label', text: s.label }), h('span', { class: 'legend-figure', text: `${formatEnergy(s.energyJ / J_PER_KWH)} · mean ${formatPower(s.meanW)}` })];
+      // The run's own series is the point of the chart; only a secondary series can be hidden.
+      if (i === 0) return h('li', { class: 'legend-item' }, ...text);
+      const toggle = button(text, () => {
+        const shown = toggle.getAttribute('aria-pressed') !== 'true';
+        toggle.setAttribute('aria-pressed', String(shown));
+        this.chart?.setDatasetVisibility(i, shown);
+        this.chart?.update('none');
+      }, { class: 'legend-item legend-toggle', 'aria-pressed': 'true', title: 'Show or hide this series' });
+      return h('li', null, toggle);
+    });
+    this.paintSwatches();
+    return h('ul', { class: 'chart-legend', 'aria-label': 'Series of the power chart' }, ...items);
+  }
+
+  private paintSwatches(): void {
+    this.series.forEach((s, i) => {
+      const el = this.swatches[i];
+      if (!el) return;
+      el.style.borderTopColor = STYLE[s.key].color(this.theme);
+      el.style.borderTopStyle = STYLE[s.key].dash.length > 0 ? 'dashed' : 'solid';
+    });
+  }
+
   mount(): void {
     if (this.chart || this.isEmpty) return;
     const theme = this.theme;
-    const dense = this.report.timeline.length > 300;
-    this.chart = new Chart<'line', Sample[]>(this.canvas, {
+    this.chart = new Chart<'line', XY[]>(this.canvas, {
       type: 'line',
       data: {
         datasets: this.series.map((s) => {
-          const color = SERIES.find((d) => d.key === s.key)!.color(theme);
-          return { label: s.label, data: s.data, borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: dense ? 0 : 2, pointHitRadius: 6, tension: 0 };
+          const style = STYLE[s.key];
+          const color = style.color(theme);
+          return {
+            label: s.label,
+            data: s.data,
+            borderColor: color,
+            backgroundColor: style.fill ? withAlpha(color, 0.15) : color,
+            fill: style.fill ? 'origin' : false,
+            borderDash: style.dash,
+            borderWidth: style.width,
+            stepped: STEPPED,
+            // Dots at the corners of steps read as extra samples; the tooltip finds the points without them.
+            pointRadius: 0,
+            pointHoverRadius: 3,
+            pointHitRadius: 6,
+          };
         }),
       },
       options: {
@@ -99,7 +152,8 @@ export class TimelineChart {
         interaction: { mode: 'index', axis: 'x', intersect: false },
         plugins: {
           decimation: { enabled: true, algorithm: 'min-max' },
-          legend: { display: true, position: 'bottom', labels: { color: theme.foreground, boxWidth: 12, boxHeight: 2 } },
+          // The HTML legend above the chart replaces the canvas one.
+          legend: { display: false },
           tooltip: {
             callbacks: {
               title: (items) => (items[0] ? formatClock(items[0].parsed.x ?? 0) : ''),
@@ -111,6 +165,8 @@ export class TimelineChart {
           x: {
             type: 'linear',
             min: 0,
+            // The run's end, not the next round figure: the axis spans what was measured.
+            max: this.endS() || undefined,
             grid: { display: false },
             ticks: { maxRotation: 0, color: theme.muted, callback: (v) => formatClock(Number(v)) },
             afterBuildTicks: (scale) => {
@@ -123,21 +179,28 @@ export class TimelineChart {
             beginAtZero: true,
             grid: { color: theme.grid },
             ticks: { color: theme.muted, maxTicksLimit: 6, callback: (v) => significant(Number(v), 3) },
-            title: { display: true, text: 'W', color: theme.muted },
+            title: { display: true, text: this.timeline.machineOnly ? 'whole-machine power (W)' : 'power (W)', color: theme.muted },
           },
         },
       },
     });
   }
 
+  /** Seconds of the last plotted point. */
+  private endS(): number {
+    return Math.max(0, ...this.series.map((s) => s.data[s.data.length - 1].x));
+  }
+
   setTheme(theme: ThemeColors): void {
     this.theme = theme;
+    this.paintSwatches();
     const chart = this.chart;
     if (!chart) return;
     chart.data.datasets.forEach((d, i) => {
-      const color = SERIES.find((s) => s.key === this.series[i].key)!.color(theme);
+      const style = STYLE[this.series[i].key];
+      const color = style.color(theme);
       d.borderColor = color;
-      d.backgroundColor = color;
+      d.backgroundColor = style.fill ? withAlpha(color, 0.15) : color;
     });
     recolorScales(chart, theme);
     chart.update('none');

@@ -1,6 +1,7 @@
 /**
- * The points the sidebar's run chart draws, kept free of Chart.js and the DOM
- * so unit tests in Node can check them.
+ * The points the sidebar's run chart draws, and the run its budget bar
+ * measures, kept free of Chart.js and the DOM so unit tests in Node can check
+ * them.
  */
 import type { RunPoint } from '../../shared/protocol';
 
@@ -53,3 +54,41 @@ export function perRun(runs: readonly RunPoint[]): Datum[] {
   return points;
 }
 
+
+/** The run a folder's budget bar sets against the per-run budget, and how to label it. */
+export interface BudgetFigure {
+  /** "Last run", "Last completed run", "Last run (cancelled)". */
+  what: string;
+  run: RunPoint;
+  /**
+   * True when the run stopped before it finished: its energy is part of a
+   * run, so it is shown without a share of the per-run budget (a cancelled run
+   * at 38% of the budget says nothing about what the whole run would use).
+   */
+  partial: boolean;
+  /** What the figure leaves out, in a sentence. */
+  note?: string;
+}
+
+function unfinished(run: RunPoint): boolean {
+  return run.status === 'failed' || run.status === 'cancelled' || run.status === 'killed';
+}
+
+/**
+ * The run the budget bar measures: the last run when it completed (or its
+ * status was never recorded, as in CodeCarbon's rows), else the last run that
+ * did, with a note naming the unfinished one; with no such run, the last run,
+ * as a part of a run. Only finished runs are set against the budget: no
+ * prediction stands in for a run that stopped (a running run's bar, in the
+ * live block, uses its prediction).
+ */
+export function budgetFigureOf(runs: readonly RunPoint[]): BudgetFigure | undefined {
+  const last = runs[runs.length - 1];
+  if (!last) return undefined;
+  if (!unfinished(last)) return { what: 'Last run', run: last, partial: false };
+  const note = `The latest run (${last.script}, ${last.status}) stopped before it finished, so it is not set against the per-run budget.`;
+  for (let i = runs.length - 2; i >= 0; i--) {
+    if (!unfinished(runs[i])) return { what: `${runs[i].status === 'completed' ? 'Last completed run' : 'Last run before it'} (${runs[i].script})`, run: runs[i], partial: false, note };
+  }
+  return { what: `Last run (${last.status})`, run: last, partial: true, note };
+}

@@ -3,25 +3,21 @@
  * chart, scripts, findings, suggestions and history warnings. `appendRun`
  * updates the parts a new run changes and leaves the rest alone.
  */
-import type { FolderSummary, RunPoint, ScriptSummary, SidebarToHost, Suggestion, Totals } from '../../shared/protocol';
+import type { FindingItem, FolderSummary, RunComparison, RunPoint, ScriptSummary, SidebarToHost, Totals } from '../../shared/protocol';
 import type { ThemeColors } from '../common/charts';
-import { button, h, srOnly, uniqueId } from '../common/dom';
+import { append, button, type Child, h, srOnly, uniqueId } from '../common/dom';
+import { FAMILY_NAMES, familyName, findingsOfFamily, type Family } from '../common/suggestionText';
+import { findingRow, suggestionItem } from '../common/suggestionView';
 import { arrow, compare, formatCount, describeChange, formatDateTime, formatEnergy, formatMass, formatPercent } from '../common/format';
 import { BudgetBar } from './budgetBar';
-import { stat } from './liveView';
+import { budgetFigureOf } from './chartData';
+import { breakableName, stat } from './liveView';
 import { RunChart } from './runChart';
-
-export const FAMILIES = [
-  ['GL1', 'Heavy model choice'],
-  ['GL2', 'Inefficient loops'],
-  ['GL3', 'Training hygiene'],
-  ['GL4', 'Data pipeline'],
-  ['GL5', 'TensorFlow.js'],
-  ['GL6', 'Compression'],
-] as const;
 
 /** Suggestions shown per folder; the host ranks them, the sidebar keeps the top few. */
 const TOP_SUGGESTIONS = 5;
+/** Findings listed before "Show more". */
+const TOP_FINDINGS = 8;
 
 export interface FolderViewContext {
   theme: ThemeColors;
@@ -145,33 +141,38 @@ export class FolderView {
 
   private renderBudget(): void {
     const budget = this.ctx.budgetKWh;
-    const last = this.folder.runs[this.folder.runs.length - 1];
-    this.budget.element.hidden = !(budget && budget > 0 && last);
-    if (budget && budget > 0 && last) this.budget.update('Last run', last.energyKWh, budget);
+    const shown = budgetFigureOf(this.folder.runs);
+    this.budget.element.hidden = !(budget && budget > 0 && shown);
+    if (budget && budget > 0 && shown) this.budget.show(shown, budget);
   }
 
   private scriptItem(s: ScriptSummary): HTMLLIElement {
-    const direction = s.trend;
-    const change = direction === 'new' ? 'first run' : describeChange(direction, s.trendRatio);
-    const trendText = direction === 'new' ? 'new' : `${arrow(direction)}${s.trendRatio !== undefined && direction !== 'flat' ? ` ${formatPercent(Math.abs(s.trendRatio))}` : ''}`;
+    // The comparison comes from the core as it is (badge, text, tone): the report shows the same object for the same run.
+    const c = s.comparison;
+    const status = s.last.status;
+    const stopped = status === 'failed' || status === 'cancelled' || status === 'killed';
     const open = button(
-      [h('span', { class: 'script-name', text: s.script }), h('span', { class: 'script-last', text: `${formatEnergy(s.last.energyKWh)} · ${formatMass(s.last.kgCO2e)}` })],
+      [
+        h('span', { class: 'script-name' }, ...breakableName(s.script)),
+        h('span', { class: 'script-last' }, figure(formatEnergy(s.last.energyKWh)), ' · ', figure(formatMass(s.last.kgCO2e)), stopped && ' · ', stopped && runStatusBadge(status)),
+      ],
       () => this.openRun(s.last.runId),
       {
         class: 'script-open',
-        title: `Last run ${formatDateTime(s.last.endedAt)} (${s.last.status}), ${s.runs} ${s.runs === 1 ? 'run' : 'runs'}`,
-        'aria-label': `${s.script}: last run ${formatEnergy(s.last.energyKWh)}, ${formatMass(s.last.kgCO2e)} CO2e, ${change} against earlier runs. Open its report.`,
+        title: `Last run ${formatDateTime(s.last.endedAt)} (${status === 'unknown' ? 'status not recorded' : status}), ${s.runs} ${s.runs === 1 ? 'run' : 'runs'}`,
+        'aria-label': `${s.script}: last run ${formatEnergy(s.last.energyKWh)}, ${formatMass(s.last.kgCO2e)} CO2e${stopped ? `, ${status}` : ''}; ${c.text}. Open its report.`,
       },
     );
-    const trend = h('span', { class: `change ${direction}`, 'aria-hidden': 'true', title: `${change} against the mean of earlier runs`, text: trendText });
-    const best =
-      s.runs > 1
-        ? button(`best ${formatEnergy(s.best.energyKWh)}`, () => this.openRun(s.best.runId), {
+    const trend = h('span', { class: `change ${TONE_CLASS[c.tone]}`, 'aria-hidden': 'true', title: c.detail ? `${c.text} (${c.detail})` : c.text, text: c.badge });
+    const best = s.best;
+    const bestLink =
+      s.runs > 1 && best
+        ? button(`best ${formatEnergy(best.energyKWh)}`, () => this.openRun(best.runId), {
             class: 'link best',
-            'aria-label': `Open the best run of ${s.script}: ${formatEnergy(s.best.energyKWh)} on ${formatDateTime(s.best.endedAt)}`,
+            'aria-label': `Open the best run of ${s.script}: ${formatEnergy(best.energyKWh)} on ${formatDateTime(best.endedAt)}`,
           })
         : null;
-    const item = h('li', { class: 'script' }, open, trend, best);
+    const item = h('li', { class: 'script' }, open, trend, bestLink);
     this.scriptItems.set(s.script, item);
     return item;
   }
@@ -192,34 +193,87 @@ export class FolderView {
     );
   }
 
+  /**
+   * The findings per family as named tiles; with the findings themselves
+   * known, each tile is a toggle that filters the list below it (the choice
+   * survives the section being rebuilt when findings change).
+   */
   private findings(): HTMLElement {
     const counts = this.folder.findingsByFamily;
-    const total = FAMILIES.reduce((sum, [code]) => sum + (counts?.[code] ?? 0), 0);
-    const list = h(
-      'ul',
-      { class: 'families' },
-      ...FAMILIES.map(([code, label]) => {
+    const total = FAMILY_NAMES.reduce((sum, [code]) => sum + (counts?.[code] ?? 0), 0);
+    const items = this.folder.findings;
+    const chosenKey = (family: Family) => `${this.folder.path}::findings-family::${family}`;
+    let chosen = items ? FAMILY_NAMES.map(([code]) => code).find((code) => this.ctx.isOpen(chosenKey(code), false)) : undefined;
+    const listBox = h('div', { class: 'finding-list-box' });
+    const tiles = new Map<Family, HTMLElement>();
+    const render = () => {
+      for (const [code, tile] of tiles) tile.setAttribute('aria-pressed', String(code === chosen));
+      if (!items) return;
+      listBox.replaceChildren();
+      append(listBox, ...this.findingList(items, chosen, () => choose(undefined)));
+    };
+    const choose = (family: Family | undefined) => {
+      for (const [code] of FAMILY_NAMES) this.ctx.setOpen(chosenKey(code), code === family);
+      chosen = family;
+      render();
+    };
+    const tileList = h(
+      'div',
+      { class: 'families', role: items ? 'group' : 'list', 'aria-label': items ? 'Filter the findings by family' : 'Findings by family' },
+      ...FAMILY_NAMES.map(([code, name]) => {
         const n = counts?.[code] ?? 0;
-        return h(
-          'li',
-          { class: n > 0 ? 'family' : 'family zero', title: label, 'aria-label': `${code} ${label}: ${n} ${n === 1 ? 'finding' : 'findings'}` },
-          h('span', { class: 'family-code', text: code }),
-          h('span', { class: 'family-count', text: String(n) }),
-        );
+        const label = `${name} (${code}): ${n} ${n === 1 ? 'finding' : 'findings'}`;
+        const content = [h('span', { class: 'family-name', text: name }), h('span', { class: 'family-count', text: String(n) }), h('span', { class: 'family-code', text: code })];
+        const cls = n > 0 ? 'family' : 'family zero';
+        if (!items) return h('div', { class: cls, role: 'listitem', title: label, 'aria-label': label }, ...content);
+        const tile = button(content, () => choose(chosen === code ? undefined : code), { class: cls, title: `${label}. Show only these`, 'aria-label': label, 'aria-pressed': 'false' });
+        tiles.set(code, tile);
+        return tile;
       }),
     );
+    render();
     // Findings cover the files analysed so far (the open ones, until the whole workspace is analysed).
     const analyze = button('Analyze the workspace', () => this.ctx.post({ type: 'runCommand', command: 'analyzeWorkspace' }), {
       class: 'link analyze',
       title: 'Analyse every Python file of the workspace, not only the open ones',
     });
-    return h('div', { class: 'findings' }, h('h3', null, 'Findings ', h('span', { class: 'count', text: `(${total} open)` })), list, analyze);
+    return h('div', { class: 'findings' }, h('h3', null, 'Findings ', h('span', { class: 'count', text: `(${total} open)` })), tileList, items && listBox, analyze);
   }
 
+  /** The findings of the chosen family (all without one), the first few with "Show more". */
+  private findingList(items: readonly FindingItem[], family: Family | undefined, clear: () => void): Child[] {
+    const shown = findingsOfFamily(items, family);
+    const opener = { open: (file: string, line: number) => this.openLocation(file, line) };
+    const head = family
+      ? h('p', { class: 'filter-note' }, `${familyName(family)}: ${shown.length} ${shown.length === 1 ? 'finding' : 'findings'} `, button('Show all', clear, { class: 'link' }))
+      : null;
+    if (shown.length === 0) return [head, h('p', { class: 'muted', text: family ? 'None open in the files analysed so far.' : 'No open findings in the files analysed so far.' })];
+    const rows = shown.map((f, i) => {
+      const row = findingRow(f, opener, true);
+      row.hidden = i >= TOP_FINDINGS;
+      return row;
+    });
+    const more =
+      shown.length > TOP_FINDINGS
+        ? button(`Show ${shown.length - TOP_FINDINGS} more`, () => {
+            for (const row of rows) row.hidden = false;
+            more?.remove();
+            rows[TOP_FINDINGS].querySelector('button')?.focus();
+          }, { class: 'link more' })
+        : null;
+    return [head, h('ul', { class: 'finding-list' }, ...rows), more];
+  }
+
+  private openLocation(file: string, line: number): void {
+    this.ctx.post({ type: 'openLocation', folder: this.folder.path, file, line });
+  }
+
+  /** The host's ranking, best first: the top few, then "Show more". */
   private suggestions(): HTMLElement {
-    const all = [...this.folder.suggestions].sort((a, b) => b.savingRatio - a.savingRatio);
+    const all = this.folder.suggestions;
+    const opener = { open: (file: string, line: number) => this.openLocation(file, line) };
     const items = all.map((s, i) => {
-      const item = this.suggestionItem(s);
+      const item = suggestionItem(s, opener);
       item.hidden = i >= TOP_SUGGESTIONS;
       return item;
     });
@@ -236,22 +290,6 @@ export class FolderView {
         : null;
     const list = h('ul', { class: 'suggestions' }, ...items);
     return this.collapsible('suggestions', true, h('span', null, 'Suggestions', count), h('div', null, list, more));
-  }
-
-  private suggestionItem(s: Suggestion): HTMLLIElement {
-    const where = `${s.file}:${s.line + 1}`;
-    return h(
-      'li',
-      { class: 'suggestion' },
-      button(s.title, () => this.ctx.post({ type: 'openLocation', folder: this.folder.path, file: s.file, line: s.line }), {
-        class: 'suggestion-title',
-        'aria-label': `${s.title}. Saves ${s.saving}. Open ${where}`,
-      }),
-      h('p', { class: 'saving', text: s.saving }),
-      h('p', { class: 'meta' }, s.code ? h('span', { class: 'badge', text: s.code }) : null, h('span', { class: 'where', text: where })),
-      s.snippet ? h('pre', { class: 'snippet', 'aria-label': `Code snippet${s.framework ? ` for ${s.framework}` : ''}` }, h('code', { text: s.snippet })) : null,
-      h('p', { class: 'source', text: `Source: ${s.source}` }),
-    );
   }
 
   private warnings(): HTMLElement {
@@ -272,6 +310,22 @@ export class FolderView {
     details.addEventListener('toggle', () => this.ctx.setOpen(key, details.open));
     return details;
   }
+}
+
+/**
+ * Colours by what a comparison means, not by its arrow: only a completed run
+ * that used less is green; a stopped run or a change within noise is muted.
+ */
+const TONE_CLASS: Record<RunComparison['tone'], string> = { good: 'down', bad: 'up', neutral: 'flat' };
+
+/** A run that did not finish, named as such wherever it is listed. */
+function runStatusBadge(status: RunPoint['status']): HTMLElement {
+  return h('span', { class: `badge run-status status-${status === 'cancelled' ? 'neutral' : 'bad'}`, text: status });
+}
+
+/** A figure with its unit that never breaks across lines ("28.5 mWh", not "28.5 / mWh"). */
+function figure(text: string): HTMLElement {
+  return h('span', { class: 'figure', text });
 }
 
 /** Most recently run first: the script being worked on is at the top. */

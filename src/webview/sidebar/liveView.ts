@@ -50,7 +50,9 @@ export class LiveView {
     }
     this.element.hidden = !live;
     if (!live) return;
-    this.title.textContent = folderName ? `Running ${live.script} in ${folderName}` : `Running ${live.script}`;
+    const title = folderName ? `Running ${live.script} in ${folderName}` : `Running ${live.script}`;
+    // Rebuilt only when it changes: the rest of the block updates every second.
+    if (this.title.textContent !== title) this.title.replaceChildren('Running ', ...breakableName(live.script), folderName ? ` in ${folderName}` : '');
     this.badge.textContent = live.provenance;
     this.badge.className = `badge badge-${live.provenance}`;
     this.badge.title =
@@ -67,6 +69,21 @@ export class LiveView {
       else this.budget.update('So far', live.energyKWh, budgetKWh);
     }
   }
+}
+
+/**
+ * A script path or name with line-break opportunities after `/`, `_`, `-`
+ * and `.`, so that in a narrow view it wraps between its words
+ * ("train_resnet50_ / cifar10_baseline.py") rather than inside one, and is
+ * never cut. The text reads the same (a <wbr> has none).
+ */
+export function breakableName(name: string): Node[] {
+  const out: Node[] = [];
+  for (const part of name.split(/(?<=[/_.-])(?=.)/)) {
+    if (out.length > 0) out.push(h('wbr'));
+    out.push(document.createTextNode(part));
+  }
+  return out;
 }
 
 /** A figure with its label underneath. */

@@ -1,11 +1,13 @@
 /**
  * The VS Code that `npm start` opens for people: which settings its profile
- * gets and where they are written. One function, so that the UI test of a
- * newcomer's first run starts code-server exactly as `npm start` does (a fresh
- * profile, nothing written by the test itself).
+ * gets and where they are written, and the scratch copy of examples/ it opens.
+ * One function for the options, so that the UI test of a newcomer's first run
+ * starts code-server exactly as `npm start` does (a fresh profile, nothing
+ * written by the test itself).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as path from 'path';
 import type { CodeServerOptions } from './codeServer';
 
 export interface StartProfileOptions {
@@ -60,4 +62,39 @@ export function startProfileOptions(opts: StartProfileOptions): CodeServerOption
     machineSettings: python ? { 'greenlens.pythonPath': python } : undefined,
     log: opts.log,
   };
+}
+
+/** What a copy of the examples leaves out: what running them writes, never part of an example. */
+const NOT_COPIED = new Set(['.greenlens', '__pycache__', '.ipynb_checkpoints', '.vscode']);
+
+/**
+ * The folder `npm start` opens: a scratch copy of `source` (examples/) at
+ * `target` (.cache/workspace/examples, git-ignored), so that a newcomer's
+ * edits, runs, quick fixes and exports never touch a tracked file. Each start
+ * copies only the files missing from the copy: edits made there survive a
+ * restart, an example deleted there comes back, and a file edited in both
+ * places keeps the copy's version (delete the copy to start afresh). Run
+ * output (`.greenlens/`, `__pycache__/`, …) in `source` is not copied.
+ * Regular files and folders only. Returns the paths copied, relative to `target`.
+ */
+export function copyMissingFiles(source: string, target: string): string[] {
+  const copied: string[] = [];
+  const walk = (rel: string) => {
+    fs.mkdirSync(path.join(target, rel), { recursive: true });
+    for (const entry of fs.readdirSync(path.join(source, rel), { withFileTypes: true })) {
+      if (NOT_COPIED.has(entry.name)) continue;
+      const child = path.join(rel, entry.name);
+      // lstat: a link or anything else the user put in the copy counts as there (and is kept).
+      const there = fs.lstatSync(path.join(target, child), { throwIfNoEntry: false });
+      if (entry.isDirectory()) {
+        if (!there || there.isDirectory()) walk(child);
+      } else if (entry.isFile() && !there) {
+        // COPYFILE_EXCL: never overwrite, even a file that appeared since the check.
+        fs.copyFileSync(path.join(source, child), path.join(target, child), fs.constants.COPYFILE_EXCL);
+        copied.push(child);
+      }
+    }
+  };
+  walk('');
+  return copied.sort();
 }

@@ -41,6 +41,16 @@ export function defineEditorTests(): void {
       assert.match(editor.document.getText(gl313.range), /DataParallel$/);
     });
 
+    it('shows each finding under the cursor as one Markdown block with its figure and source', async () => {
+      const d = await diagnosticFor(uri(), 'GL201');
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri(), d.range.start.translate(0, 1));
+      const blocks = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value));
+      const gl201 = blocks.filter((b) => b.includes('GL201'));
+      assert.strictEqual(gl201.length, 1, `one block for GL201, got: ${JSON.stringify(blocks)}`);
+      assert.match(gl201[0], /\*\*.*`\.item\(\)`/, 'a bold headline with the call as a code span');
+      assert.match(gl201[0], /PyTorch Performance Tuning Guide/, 'the source');
+    });
+
     it('links each code to its rule page shipped with the extension', async () => {
       const d = await diagnosticFor(uri(), 'GL201');
       assert.ok(typeof d.code === 'object', 'the code should carry a target link');
@@ -53,7 +63,7 @@ export function defineEditorTests(): void {
 
     it('applies the safe quick fix for GL303 and the finding goes', async () => {
       const d = await diagnosticFor(uri(), 'GL303');
-      const fix = await actionTitled(uri(), d.range, 'Add pin_memory=True');
+      const fix = await actionTitled(uri(), d.range, /^Add pin_memory=True/);
       assert.strictEqual(fix.isPreferred, true, 'a safe fix should be the preferred one (Ctrl+. Enter, auto-fix)');
       assert.strictEqual(fix.kind?.value, vscode.CodeActionKind.QuickFix.value);
       assert.ok(fix.edit && (await vscode.workspace.applyEdit(fix.edit)), 'the fix edit was not applied');

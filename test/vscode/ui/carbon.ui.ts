@@ -106,7 +106,7 @@ export function defineCarbonUiTests(ctx: () => UiContext): void {
       await step('click "Export the report as Markdown"', () => report.getByRole('button', { name: 'Export the report as Markdown' }).click());
       // VS Code in a browser asks with its own file dialog: a quick input holding the proposed path.
       const input = page.locator('.quick-input-widget input');
-      const proposed = await step('the save dialog to propose a file in the workspace', async () => {
+      const proposed = await step("the save dialog to propose a file in the workspace's .greenlens/ folder", async () => {
         await input.waitFor({ state: 'visible', timeout: 15_000 });
         return waitUntil('a proposed .md path', async () => {
           const value = await input.inputValue();
@@ -115,10 +115,12 @@ export function defineCarbonUiTests(ctx: () => UiContext): void {
       });
       const fileName = path.basename(proposed);
       assert.match(fileName, /^greenlens-run-[0-9a-f]{8}-carbon-statement\.md$/);
+      // The history folder, next to the run: an export never lands among the user's tracked files by default.
+      assert.strictEqual(path.basename(path.dirname(proposed)), '.greenlens', `proposed: ${proposed}`);
       await page.keyboard.press('Enter');
-      const target = path.join(workspace, fileName);
+      const target = path.join(workspace, '.greenlens', fileName);
       await step('the statement to be written', () => waitUntil(`${target} to exist`, () => fs.existsSync(target), 15_000));
-      await step('a notification naming the file', () => page.locator('.notifications-toasts', { hasText: `Exported the run to ${fileName}` }).waitFor({ timeout: 15_000 }));
+      await step('a notification naming the file', () => page.locator('.notifications-toasts', { hasText: `Exported the run to .greenlens/${fileName}` }).waitFor({ timeout: 15_000 }));
       const statement = fs.readFileSync(target, 'utf8');
       const runId = fileName.slice('greenlens-run-'.length, 'greenlens-run-'.length + 8);
       const record = JSON.parse(

@@ -131,6 +131,10 @@ export function defineFolderUiTests(ctx: () => UiContext): void {
     it('shows first steps in a new workspace; "Open the example" opens it, then the folder offers to analyse and run it', async () => {
       const c = ctx();
       const { dir: fresh, sidebar } = await firstSteps(c, 'fresh');
+      // The example saves no model, so it earns no compression suggestion; this copy saves its model after training (not yet open, so the editor reads it from disk).
+      const script = path.join(fresh, 'tiny_cpu_train.py');
+      fs.writeFileSync(script, fs.readFileSync(script, 'utf8').replace('\n\n\nif __name__', '\n    torch.save(model.state_dict(), "tiny.pt")\n\n\nif __name__'));
+      assert.match(fs.readFileSync(script, 'utf8'), /\n {4}torch\.save\(model\.state_dict\(\), "tiny\.pt"\)\n/, 'the copy saves its model at the end of main()');
       for (const name of ['Open the example training script', 'Run the active script with an energy profile', 'Analyze the workspace']) {
         assert.strictEqual(await sidebar.getByRole('button', { name }).count(), 1, `a "${name}" button`);
       }
@@ -138,7 +142,7 @@ export function defineFolderUiTests(ctx: () => UiContext): void {
 
       await step('click "Open the example training script"', () => sidebar.getByRole('button', { name: 'Open the example training script' }).click());
       await step('tiny_cpu_train.py in the editor', () => c.page.locator('.monaco-editor .view-lines', { hasText: 'BCEWithLogitsLoss' }).waitFor({ timeout: 30_000 }));
-      // Its compression suggestions replace the first steps with the folder's section.
+      // Its compression suggestions (for the model it saves) replace the first steps with the folder's section.
       const folder = await frameWith(c.page, 'No profiled runs in this folder yet', 'the folder section without runs');
 
       // A suggestion leads to its line.

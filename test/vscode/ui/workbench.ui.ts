@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { step, waitUntil } from '../harness/steps';
-import { quickInput } from './uiHelpers';
+import { frameWith, quickInput } from './uiHelpers';
 
 export interface UiContext {
   page: Page;
@@ -51,6 +51,29 @@ async function goTo(page: Page, position: string): Promise<void> {
 }
 
 const editorText = (page: Page) => page.locator('.monaco-editor .view-lines').first().innerText();
+
+/**
+ * The rule page a docs link opened: VS Code's Markdown preview (a webview with
+ * the page's heading), not the Markdown source in a text editor, and without
+ * internal source paths. Leaves a screenshot, then closes the page's tab.
+ */
+async function expectRenderedRulePage(page: Page, code: string, shot: string): Promise<void> {
+  const doc = await frameWith(page, /What it does/, `the rendered ${code} page`, 20_000);
+  const heading = doc.locator('h1').first();
+  await step(`the ${code} page's heading`, () => heading.waitFor({ timeout: 10_000 }));
+  assert.match(await heading.innerText(), new RegExp(`^${code} `));
+  const text = await doc.locator('body').innerText();
+  assert.ok(!text.includes(`# ${code}`), `Markdown rendered, not shown as source: ${text.slice(0, 200)}`);
+  assert.doesNotMatch(text, /\bsrc\/|\.ts\b/, 'no internal source paths on the page');
+  assert.strictEqual(await page.locator('.monaco-editor .view-lines', { hasText: `# ${code}` }).count(), 0, 'no editor shows the Markdown source');
+  await page.screenshot({ path: shot });
+  const tab = page.locator('.part.editor .tabs-container .tab', { hasText: code }).first();
+  await step(`click the close button of the ${code} page's tab`, async () => {
+    await tab.hover();
+    await tab.locator('.tab-actions .action-label').first().click();
+  });
+  await step(`the ${code} page to close`, () => tab.waitFor({ state: 'detached', timeout: 10_000 }));
+}
 
 export function defineUiTests(context: () => UiContext): void {
   let shot = 0;
@@ -96,6 +119,13 @@ export function defineUiTests(context: () => UiContext): void {
       await step('GL201 rendered as a link', () => row.locator('a', { hasText: 'GL201' }).first().waitFor({ timeout: 5_000 }));
     });
 
+    it('opens the GL201 page rendered from its code link in the Problems panel', async () => {
+      const { page, shots } = ctx();
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'GL201' }).first();
+      await step('click GL201 in the Problems panel', () => row.locator('a', { hasText: 'GL201' }).first().click());
+      await expectRenderedRulePage(page, 'GL201', path.join(shots, 'rule-docs-from-problems.png'));
+    });
+
     it('shows what GL201 costs and what to do in the hover', async () => {
       const { page } = ctx();
       await goTo(page, positionOf(path.join(ctx().workspace, 'train.py'), 'item()'));
@@ -103,8 +133,31 @@ export function defineUiTests(context: () => UiContext): void {
       await page.keyboard.press('Control+I');
       const hover = page.locator('.monaco-hover', { hasText: 'GL201' }).first();
       await step('the hover over .item()', () => hover.waitFor({ state: 'visible', timeout: 10_000 }));
-      assert.match(await hover.innerText(), /every training step/);
-      // Left open for the step's screenshot; the next step closes it.
+      // GreenLens's own block, rendered Markdown: the call as a code span, not literal backticks.
+      const block = hover.locator('.rendered-markdown', { hasText: 'GL201' }).filter({ has: page.locator('code', { hasText: '.item()' }) }).first();
+      await step('the GL201 block rendered as Markdown', () => block.waitFor({ state: 'visible', timeout: 10_000 }));
+      assert.match(await block.innerText(), /every training step/);
+      assert.doesNotMatch(await block.innerText(), /`/, 'no literal backticks');
+      // Left open for the step's screenshot; the next step uses it.
+    });
+
+    it('opens the GL201 page rendered from the code link in the hover', async () => {
+      const { page, shots } = ctx();
+      // The hover opens its links without allowing commands: only a file link works here.
+      const link = page.locator('.monaco-hover a', { hasText: 'GL201' }).first();
+      await step('the GL201 link in the hover', () => link.waitFor({ state: 'visible', timeout: 10_000 }));
+      await link.click();
+      await expectRenderedRulePage(page, 'GL201', path.join(shots, 'rule-docs-from-hover.png'));
+    });
+
+    it('opens the GL201 page rendered from the "Show documentation" quick fix', async () => {
+      const { page, shots } = ctx();
+      await goTo(page, positionOf(path.join(ctx().workspace, 'train.py'), 'item()'));
+      await page.keyboard.press('Control+.');
+      const item = page.locator('.action-widget .monaco-list-row', { hasText: 'Show documentation for GL201' }).first();
+      await step('"Show documentation for GL201" in the Quick Fix menu', () => item.waitFor({ state: 'visible', timeout: 10_000 }));
+      await item.click();
+      await expectRenderedRulePage(page, 'GL201', path.join(shots, 'rule-docs-from-quick-fix.png'));
     });
 
     it('applies the GL303 quick fix from the lightbulb (Ctrl+.)', async () => {

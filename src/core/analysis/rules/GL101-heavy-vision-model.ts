@@ -134,10 +134,11 @@ function report(facts: Facts, c: VisionConstruction): RuleReport | undefined {
   if (role === 'feature-loss') {
     const cost =
       own.gflops !== undefined
-        ? ` It costs ${gflops(own.gflops)} GFLOPs per image (${own.source}).`
+        ? ` It costs ${gflops(own.gflops)} GFLOPs per image.`
         : own.paramsM !== undefined
-          ? ` It has ${ONE_DECIMAL(own.paramsM)}M parameters (${own.source}).`
+          ? ` It has ${ONE_DECIMAL(own.paramsM)}M parameters.`
           : '';
+    const source = cost ? ` Source: ${own.source}.` : ' Source: Johnson, Alahi & Fei-Fei 2016, "Perceptual Losses for Real-Time Style Transfer and Super-Resolution" (the loss is defined on VGG features).';
     const trim =
       c.library === 'keras'
         ? 'build the feature model only up to the deepest layer the loss reads'
@@ -147,7 +148,7 @@ function report(facts: Facts, c: VisionConstruction): RuleReport | undefined {
       severity: 'information',
       message:
         `${c.name} is used only through its convolutional features, as a perceptual or style loss does: swapping it for a lighter network would change what the loss measures (the training target), so there is no quick fix.` +
-        `${cost} If the loss reads only early layers, ${trim}.`,
+        `${cost} If the loss reads only early layers, ${trim}.${source}`,
     };
   }
   const siblings = (model.siblings ?? []).map((s) => visionModel(c.library, s)).filter((m): m is VisionModel => m !== undefined);

@@ -137,7 +137,8 @@ function largeByNameReport(use: CheckpointUse, billions: number): RuleReport {
     severity: 'information',
     message:
       `${use.id} has about ${billions}B parameters (from its name): every step reads all of them. ` +
-      `If a smaller size of the same family (7–13B) meets your quality bar, it needs a fraction of the memory and compute; for fine-tuning, parameter-efficient methods (LoRA) and quantised loading cut the cost further.`,
+      `If a smaller size of the same family (7–13B) meets your quality bar, it needs a fraction of the memory and compute; for fine-tuning, parameter-efficient methods (LoRA) and quantised loading cut the cost further. ` +
+      `Source: the parameter count written in the checkpoint id (${billions}B); Hu et al. 2021, "LoRA: Low-Rank Adaptation of Large Language Models".`,
   };
 }
 

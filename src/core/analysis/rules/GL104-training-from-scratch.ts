@@ -1,7 +1,8 @@
-import type { Facts } from '../facts';
-import { visionCandidates, visionConstruction, weightsChoice, type VisionConstruction } from '../modelCalls';
+import type { ArgFact, CallFact, Facts } from '../facts';
+import { spanRange, visionCandidates, visionConstruction, weightsChoice, type VisionConstruction } from '../modelCalls';
 import type { Rule, RuleReport } from '../rule';
-import { anyCallNamed, argument } from '../ruleHelpers';
+import { anyCallNamed, argument, insertAt } from '../ruleHelpers';
+import type { Fix, TextEdit } from '../types';
 
 /** Calls that put weights into a model after construction: then it does not train from scratch. */
 const LOADING_METHODS = new Set(['load_state_dict', 'load_weights', 'load_checkpoint', 'load_pretrained', 'restore']);
@@ -44,6 +45,110 @@ function nonRgbKerasInput(c: VisionConstruction): boolean {
   return last !== undefined && /^\d+$/.test(last.trim()) && last.trim() !== '3';
 }
 
+/** The classifier a torchvision model ends in, for replacing it with one sized for the user's classes. */
+const TORCHVISION_HEADS: [RegExp, string][] = [
+  [/^(resnet|resnext|wide_resnet|regnet_|shufflenet_v2_)/, 'fc'],
+  [/^(vgg|alexnet)/, 'classifier[6]'],
+  [/^(efficientnet_|mobilenet_v2$|mnasnet)/, 'classifier[1]'],
+  [/^mobilenet_v3_/, 'classifier[3]'],
+  [/^convnext_/, 'classifier[2]'],
+  [/^densenet/, 'classifier'],
+  [/^vit_/, 'heads.head'],
+  [/^swin_/, 'head'],
+];
+
+/** `keyword=` before an argument's value: the value's range starts after it. */
+function keywordStart(facts: Facts, arg: ArgFact): number {
+  if (!arg.keyword) return arg.range.startIndex;
+  const before = facts.text.slice(Math.max(0, arg.range.startIndex - arg.keyword.length - 20), arg.range.startIndex);
+  const m = new RegExp(`${arg.keyword}\\s*=\\s*$`).exec(before);
+  return m ? arg.range.startIndex - m[0].length : arg.range.startIndex;
+}
+
+/** An edit that removes a keyword argument and the comma that separates it from its neighbour. */
+function removeArgument(facts: Facts, call: CallFact, arg: ArgFact): TextEdit {
+  const text = facts.text;
+  const start = keywordStart(facts, arg);
+  const before = /,\s*$/.exec(text.slice(call.calleeRange.endIndex, start));
+  if (before) return { range: spanRange(facts, start - before[0].length, arg.range.endIndex), newText: '' };
+  const after = /^\s*,\s*/.exec(text.slice(arg.range.endIndex, call.range.endIndex));
+  return { range: spanRange(facts, start, arg.range.endIndex + (after ? after[0].length : 0)), newText: '' };
+}
+
+/** How the file can name `torch.nn.Linear`: through `import torch.nn as nn`, or through `torch`. */
+function linearName(facts: Facts): string | undefined {
+  const nn = facts.imports.find((i) => i.qualified === 'torch.nn');
+  if (nn) return `${nn.local}.Linear`;
+  const linear = facts.imports.find((i) => i.qualified === 'torch.nn.Linear');
+  if (linear) return linear.local;
+  const torch = facts.imports.find((i) => i.qualified === 'torch');
+  return torch ? `${torch.local}.nn.Linear` : undefined;
+}
+
+/**
+ * The edits that give a torchvision model pretrained weights: `weights="DEFAULT"`
+ * in place of `weights=None` / `pretrained=False`. Pretrained weights come with
+ * ImageNet's 1000-class head, so a `num_classes` argument moves to a new head
+ * assigned after the model is built (`model.fc = nn.Linear(model.fc.in_features, 10)`);
+ * without a known head or a plain `model = ...` statement there is no fix.
+ */
+function torchvisionEdits(facts: Facts, c: VisionConstruction): TextEdit[] | undefined {
+  const call = c.call;
+  const weights = argument(call, 'weights');
+  const pretrained = argument(call, 'pretrained');
+  const scratch = weights ?? pretrained;
+  if (!scratch?.keyword) return undefined;
+  const edits: TextEdit[] = [{ range: spanRange(facts, keywordStart(facts, scratch), scratch.range.endIndex), newText: 'weights="DEFAULT"' }];
+  const classes = argument(call, 'num_classes');
+  if (!classes || (classes.hasLiteral && classes.literal === 1000)) return edits;
+  const head = TORCHVISION_HEADS.find(([pattern]) => pattern.test(c.name))?.[1];
+  const linear = linearName(facts);
+  const name = call.assignedTo.length === 1 ? call.assignedTo[0] : undefined;
+  if (!head || !linear || !name || !/^[A-Za-z_][\w.]*$/.test(name)) return undefined;
+  const callText = facts.text.slice(call.range.startIndex, call.range.endIndex);
+  const statement = facts.assignments.find((a) => a.target === name && a.valueText.trim() === callText && a.range.startIndex <= call.range.startIndex && a.range.endIndex >= call.range.endIndex);
+  if (!statement) return undefined;
+  const lineStart = facts.lineStarts[statement.range.start.line];
+  const indent = /^[ \t]*/.exec(facts.text.slice(lineStart, statement.range.startIndex))![0];
+  edits.push(removeArgument(facts, call, classes));
+  edits.push(insertAt(facts, statement.range.endIndex, `\n${indent}${name}.${head} = ${linear}(${name}.${head}.in_features, ${classes.text})`));
+  return joinTouching(facts, edits);
+}
+
+/** Edits that touch (`weights=None` followed by `, num_classes=10`) become one, so no editor sees two edits meet. */
+function joinTouching(facts: Facts, edits: TextEdit[]): TextEdit[] {
+  const sorted = [...edits].sort((a, b) => a.range.startIndex - b.range.startIndex);
+  const out: TextEdit[] = [];
+  for (const e of sorted) {
+    const last = out[out.length - 1];
+    if (last && last.range.endIndex === e.range.startIndex && e.range.endIndex > e.range.startIndex) {
+      out[out.length - 1] = { range: spanRange(facts, last.range.startIndex, e.range.endIndex), newText: last.newText + e.newText };
+    } else out.push(e);
+  }
+  return out;
+}
+
+/** The quick fix that loads pretrained weights; never preferred, since training then starts elsewhere and ends with other results. */
+function pretrainedFix(facts: Facts, c: VisionConstruction): Fix | undefined {
+  let edits: TextEdit[] | undefined;
+  let spelling: string;
+  if (c.kind === 'builder' || c.kind === 'get_model') {
+    edits = torchvisionEdits(facts, c);
+    spelling = 'weights="DEFAULT"';
+  } else if (c.kind === 'timm') {
+    const pretrained = argument(c.call, 'pretrained', 1);
+    edits = pretrained && pretrained.literal === false ? [{ range: pretrained.range, newText: 'True' }] : undefined;
+    spelling = 'pretrained=True';
+  } else if (c.kind === 'keras') {
+    // With its own top, an ImageNet-weighted Keras model must keep 1000 classes: only headless models are fixed.
+    const weights = argument(c.call, 'weights', 1);
+    edits = weights && weights.literal === null && argument(c.call, 'include_top')?.literal === false && !nonRgbKerasInput(c) ? [{ range: weights.range, newText: '"imagenet"' }] : undefined;
+    spelling = 'weights="imagenet"';
+  } else return undefined;
+  if (!edits) return undefined;
+  return { title: `Start from pretrained weights (${spelling}): changes the training results, review before keeping`, edits, safe: false };
+}
+
 /**
  * GL104: a vision model built with random weights (`weights=None`,
  * `pretrained=False`) in a file that trains it. Starting from pretrained
@@ -57,7 +162,7 @@ export const trainingFromScratch: Rule = {
     summary: 'A vision model is trained from random weights where pretrained weights and fine-tuning would converge much sooner.',
     defaultSeverity: 'warning',
     languages: ['python'],
-    fixable: false,
+    fixable: true,
   },
   check(facts) {
     if (!facts.trains || loadsWeights(facts) || isSelfSupervisedPretraining(facts)) return [];
@@ -75,10 +180,11 @@ export const trainingFromScratch: Rule = {
         range: call.calleeRange,
         severity: nonRgbKerasInput(c) ? 'information' : undefined,
         message:
-          `${what} is built with random weights and then trained: training from scratch needs many more epochs than fine-tuning pretrained weights, ` +
-          `which converge much faster (He, Girshick & Dollár 2019, "Rethinking ImageNet Pre-training": from-scratch training only catches up with longer schedules). ` +
+          `${what} is built with random weights and then trained: training from scratch needs many more epochs than fine-tuning pretrained weights, which converge much faster. ` +
           `Load pretrained weights with ${pretrainedSpelling(c)} and fine-tune, unless your images are far from natural photos and plentiful.` +
-          (nonRgbKerasInput(c) ? ' Your input is not 3-channel, so ImageNet weights need the input mapped to 3 channels first.' : ''),
+          (nonRgbKerasInput(c) ? ' Your input is not 3-channel, so ImageNet weights need the input mapped to 3 channels first.' : '') +
+          ' Source: He, Girshick & Dollár 2019, "Rethinking ImageNet Pre-training" (from-scratch training only catches up with longer schedules).',
+        fix: pretrainedFix(facts, c),
       });
     }
     return reports;

@@ -118,7 +118,8 @@ export const pythonLoopOverTensor: Rule = {
         message:
           `This Python loop visits \`${header.object}\` one element at a time: each \`${element}\` operation goes through the interpreter and the framework's dispatcher separately ` +
           '(and launches its own kernel on a GPU), so the overhead dwarfs the arithmetic. ' +
-          `Express it as whole-tensor operations on \`${header.object}\` (broadcasting, \`sum\`/\`cumsum\`, \`torch.where\`, indexing with masks), which run the loop in compiled code.`,
+          `Express it as whole-tensor operations on \`${header.object}\` (broadcasting, \`sum\`/\`cumsum\`, \`torch.where\`, indexing with masks), which run the loop in compiled code. ` +
+          'Source: NumPy user guide, "What is NumPy?" (vectorized code has no explicit loops: they run in optimized, pre-compiled C code).',
       });
     }
     return reports;

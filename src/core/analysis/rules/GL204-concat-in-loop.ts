@@ -1,6 +1,7 @@
 import type { AssignmentFact, CallFact, Facts, LoopFact } from '../facts';
 import type { Rule, RuleReport } from '../rule';
 import { loopMembers } from '../ruleHelpers';
+import { stepLoops } from '../training';
 
 /** Functions that return a new array holding a copy of all their inputs. */
 const CONCAT_FUNCTIONS = new Set([
@@ -75,11 +76,62 @@ function consumedEachIteration(facts: Facts, loop: LoopFact, target: string, gro
   return members.assignments[loop.id].some((a) => a.target !== target && !growth.has(a) && mentions.test(a.valueText));
 }
 
-function grows(call: CallFact, target: string): boolean {
-  if (CONCAT_FUNCTIONS.has(call.name) && call.imported) {
-    return call.args.some((a) => a.keyword === undefined && a.splat === undefined && (a.text === target || (a.elements ?? []).includes(target)));
+/** Calls that move, copy or reshape a value without changing what it holds: `acc.to(dev)`, `acc.cpu()`, `acc.detach()`. */
+const WRAPPERS = 'to|cpu|cuda|detach|float|double|half|long|int|contiguous|clone|copy|view|reshape|squeeze|unsqueeze|flatten|type|numpy|astype';
+const wrappedPatterns = new Map<string, RegExp>();
+
+/** `target` itself, or `target` behind such calls (`acc.to(dev)`, `acc.detach().cpu()`): the loop-carried value. */
+function isCarried(text: string, target: string): boolean {
+  if (text === target) return true;
+  if (!text.startsWith(target + '.')) return false;
+  let pattern = wrappedPatterns.get(target);
+  if (!pattern) {
+    pattern = new RegExp(`^${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s*\\.\\s*(${WRAPPERS})\\s*\\([^()]*\\))+$`);
+    if (wrappedPatterns.size > 1000) wrappedPatterns.clear();
+    wrappedPatterns.set(target, pattern);
   }
+  return pattern.test(text);
+}
+
+/** The positional arguments (or list elements) of a concatenation: the pieces it joins. */
+function pieces(call: CallFact): string[] {
+  const out: string[] = [];
+  for (const a of call.args) {
+    if (a.keyword !== undefined || a.splat !== undefined) continue;
+    if (a.elements) out.push(...a.elements.map((e) => e.trim()));
+    else out.push(a.text);
+  }
+  return out;
+}
+
+function grows(call: CallFact, target: string): boolean {
+  if (CONCAT_FUNCTIONS.has(call.name) && call.imported) return pieces(call).some((p) => isCarried(p, target));
   return isFrameAppend(call, target);
+}
+
+const NO_GRAD_CONTEXT = /(no_grad|inference_mode)/;
+
+/**
+ * The piece joined on every step of a training loop that still carries its
+ * autograd graph: a name assigned from a call in the loop (`out = model(x)`),
+ * not detached, that the loss backpropagated in the same loop is computed
+ * from. Keeping it keeps every step's graph, activations included, alive.
+ */
+function undetachedOutput(facts: Facts, call: CallFact, loop: LoopFact, target: string): string | undefined {
+  if (!call.name.startsWith('torch.') || !stepLoops(facts).has(loop.id)) return undefined;
+  if (call.contexts.some((c) => NO_GRAD_CONTEXT.test(c))) return undefined;
+  const members = loopMembers(facts);
+  const losses = new Set(members.calls[loop.id].filter((c) => c.method === 'backward' && c.receiver).map((c) => c.receiver!));
+  const lossValues = members.assignments[loop.id].filter((a) => losses.has(a.target)).map((a) => a.valueText);
+  const loopVariables = (loop.target ?? '').split(/[\s,()[\]]+/);
+  return pieces(call).find(
+    (p) =>
+      /^[A-Za-z_]\w*$/.test(p) &&
+      p !== target &&
+      !loopVariables.includes(p) &&
+      members.assignments[loop.id].some((a) => a.target === p && a.valueHasCall && !/\.(detach|item|tolist|to|cuda|float|long)\(/.test(a.valueText)) &&
+      lossValues.some((v) => wordPattern(p).test(v)),
+  );
 }
 
 /**
@@ -131,12 +183,17 @@ export const concatInLoop: Rule = {
         );
       if (reset || consumedEachIteration(facts, loop, target, growthAssignments)) continue;
       const fn = isFrameAppend(call, target) ? `${target}.${call.method}` : call.name.replace(/^numpy\./, 'np.').replace(/^pandas\./, 'pd.').replace(/^tensorflow\./, 'tf.');
+      const copies = `copies everything \`${target}\` already holds on every iteration, so n iterations move about n²/2 chunks instead of n and reallocate each time`;
+      const output = undetachedOutput(facts, call, loop, target);
       reports.push({
         range: assignment.range,
-        message:
-          `\`${target} = ${fn}(…)\` copies everything \`${target}\` already holds on every iteration, so n iterations move about n²/2 chunks instead of n and reallocate each time. ` +
-          'Append the pieces to a Python list inside the loop and concatenate once after it (`torch.cat(parts)`, `np.concatenate(parts)`, `pd.concat(parts)`). ' +
-          'The pandas user guide ("Merge, join, concatenate") and the NumPy `append` reference both note that each call makes a full copy.',
+        message: output
+          ? `\`${target} = ${fn}(…)\` keeps \`${output}\` from every training step without \`.detach()\`, so the whole autograd graph of each step, activations included, stays alive until the loop ends and memory grows step after step; it also ${copies}. ` +
+            `Append \`${output}.detach()\` to a Python list inside the loop and concatenate once after it (\`torch.cat(parts)\`). ` +
+            'Source: PyTorch FAQ, "My model reports cuda runtime error(2): out of memory" ("Don\'t accumulate history across your training loop").'
+          : `\`${target} = ${fn}(…)\` ${copies}. ` +
+            'Append the pieces to a Python list inside the loop and concatenate once after it (`torch.cat(parts)`, `np.concatenate(parts)`, `pd.concat(parts)`). ' +
+            'Source: pandas user guide, "Merge, join, concatenate", and the NumPy `append` reference, which both note that each call makes a full copy.',
       });
     }
     return reports;

@@ -186,6 +186,16 @@ const INSTEAD: Record<Kind, string> = {
   loader: 'Create it once before the loop (with `persistent_workers=True` to keep workers alive between epochs).',
 };
 
+const SOURCE: Record<Kind, string> = {
+  pretrained: 'Source: Hugging Face Transformers docs, "Models" (`from_pretrained` loads the configuration and weights each time it is called).',
+  files: 'Source: Hugging Face Transformers docs, "Models" and "Tokenizer" (`from_pretrained` reads its files each time it is called).',
+  model: 'Source: PyTorch `torch.nn` docs, "Module" (a new module starts from freshly initialised parameters).',
+  graph: 'Source: TensorFlow guide, "Better performance with tf.function" (a new model object is traced again).',
+  optimizer: 'Source: PyTorch `torch.optim` docs (an optimizer keeps per-parameter state, such as momentum buffers, in its `state_dict`).',
+  scheduler: 'Source: PyTorch `torch.optim` docs, "How to adjust learning rate" (the scheduler is created once and stepped every epoch).',
+  loader: 'Source: PyTorch `torch.utils.data` docs (`persistent_workers=True` keeps worker processes alive after the dataset has been consumed once).',
+};
+
 /**
  * GL205: a model, pretrained checkpoint, optimizer, scheduler or DataLoader
  * constructed inside the epoch or batch loop, so its cost is paid and its
@@ -222,8 +232,8 @@ export const constructionInLoop: Rule = {
         message:
           placement.search
             ? `\`${what}(…)\` is rebuilt on every iteration of what looks like a hyper-parameter search; if each trial should start fresh this is intended. ` +
-              'Otherwise it ' + COST[kind] + '. ' + INSTEAD[kind]
-            : `\`${what}(…)\` sits inside the training loop: every iteration it ${COST[kind]}. ${INSTEAD[kind]}`,
+              'Otherwise it ' + COST[kind] + '. ' + INSTEAD[kind] + ' ' + SOURCE[kind]
+            : `\`${what}(…)\` sits inside the training loop: every iteration it ${COST[kind]}. ${INSTEAD[kind]} ${SOURCE[kind]}`,
       });
     }
     return reports;

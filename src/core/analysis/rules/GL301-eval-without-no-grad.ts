@@ -1,6 +1,9 @@
-import type { AssignmentFact, CallFact, Facts, FunctionFact } from '../facts';
+import type { AssignmentFact, CallFact, Facts, FunctionFact, LoopFact } from '../facts';
 import type { Rule, RuleReport } from '../rule';
-import { argument, callGroups, importsPackage } from '../ruleHelpers';
+import { spanRange } from '../modelCalls';
+import { argument, callGroups, importsPackage, loopMembers } from '../ruleHelpers';
+import { isTrainingCall } from '../training';
+import type { Fix } from '../types';
 
 /**
  * A point where a model is put in evaluation mode, and the names the model
@@ -220,6 +223,58 @@ function functionCoveredIn(facts: Facts, index: FileIndex, id: number, cache: Ma
   return answer!;
 }
 
+/** The name `torch` is imported under (`import torch`, `import torch as th`), if it is imported as a module. */
+function torchName(facts: Facts): string | undefined {
+  return facts.imports.find((i) => i.qualified === 'torch')?.local;
+}
+
+/**
+ * Whether a loop's body may need gradients or train: a backward pass,
+ * `autograd.grad`, `requires_grad`, an optimizer step, `model.train()`, or a
+ * same-file function that trains. Wrapping such a loop in `no_grad` would
+ * change what it computes.
+ */
+function loopUsesGradients(facts: Facts, index: FileIndex, loop: LoopFact): boolean {
+  const members = loopMembers(facts);
+  if (members.calls[loop.id].some((c) => needsGradients(c) || isTrainingCall(c) || isTrainCall(c) || index.calledFunctions(c).some((f) => f.trains))) return true;
+  return members.assignments[loop.id].some((a) => /(^|\.)requires_grad$/.test(a.target) || /requires_grad\s*=\s*True|enable_grad/.test(a.valueText));
+}
+
+/**
+ * The quick fix that wraps the evaluation loop around a model call in
+ * `with torch.no_grad():`: the outermost `for`/`while` loop around the call
+ * that starts after `model.eval()` and whose body needs no gradients. None
+ * when there is no such loop, when `torch` is not imported as a module, when
+ * the loop holds a multi-line string (indenting would change it) or a `yield`.
+ */
+function noGradFix(facts: Facts, index: FileIndex, call: CallFact, from: number): Fix | undefined {
+  const torch = torchName(facts);
+  if (!torch) return undefined;
+  const loop = call.loopIds
+    .map((id) => facts.loops[id])
+    .find((l) => l.kind !== 'comprehension' && l.range.startIndex >= from && !loopUsesGradients(facts, index, l));
+  if (!loop) return undefined;
+  const text = facts.text;
+  const lineStart = facts.lineStarts[loop.range.start.line];
+  const indent = text.slice(lineStart, loop.range.startIndex);
+  if (!/^[ \t]*$/.test(indent)) return undefined;
+  const body = text.slice(lineStart, loop.range.endIndex);
+  if (body.includes('"""') || body.includes("'''")) return undefined;
+  // A generator suspended inside `no_grad` would leave gradients off in its caller.
+  if (/\byield\b/.test(body)) return undefined;
+  const lines = body.split('\n');
+  // One more level of the file's own indentation, read from the loop body's first line.
+  const inner = lines.slice(1).find((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
+  const innerIndent = inner ? inner.slice(0, inner.length - inner.trimStart().length) : '';
+  const unit = innerIndent.startsWith(indent) && innerIndent.length > indent.length ? innerIndent.slice(indent.length) : indent.includes('\t') ? '\t' : '    ';
+  const wrapped = lines.map((l) => (l.trim() === '' ? l : unit + l)).join('\n');
+  return {
+    title: `Wrap the evaluation loop in \`with ${torch}.no_grad():\``,
+    edits: [{ range: spanRange(facts, lineStart, loop.range.endIndex), newText: `${indent}with ${torch}.no_grad():\n${wrapped}` }],
+    safe: true,
+  };
+}
+
 /**
  * GL301: a model called in evaluation mode with autograd still on. `.eval()`
  * only changes how dropout and batch norm behave; every operation is still
@@ -240,7 +295,7 @@ export const evalWithoutNoGrad: Rule = {
     summary: 'A model in eval mode runs with autograd still recording (no torch.no_grad / inference_mode).',
     defaultSeverity: 'information',
     languages: ['python'],
-    fixable: false,
+    fixable: true,
   },
   check(facts) {
     if (!importsPackage(facts, 'torch')) return [];
@@ -263,14 +318,18 @@ export const evalWithoutNoGrad: Rule = {
     };
 
     const reports = new Map<number, RuleReport>();
-    const report = (call: CallFact) =>
+    const report = (call: CallFact, from: number) => {
+      if (reports.has(call.id)) return;
       reports.set(call.id, {
         range: call.calleeRange,
         message:
           `\`${calleeText(facts, call)}(…)\` runs in eval mode with autograd still on: \`.eval()\` only changes dropout and batch norm, so every operation is still recorded and its activations kept for a backward pass that never comes (\`.detach()\` on the output does not prevent this). ` +
-          'Run evaluation under `with torch.inference_mode():` or `torch.no_grad()` (or decorate the function with `@torch.no_grad()`) to save that activation memory and the autograd bookkeeping. ' +
-          'Source: PyTorch autograd docs, "Locally disabling gradient computation".',
+          'Run evaluation under `with torch.no_grad():` or `torch.inference_mode()` (or decorate the function with `@torch.no_grad()`) to save that activation memory and the autograd bookkeeping. ' +
+          'How much that saves depends on the model and batch: compare `torch.cuda.max_memory_allocated()` and the time of one evaluation pass with and without it. ' +
+          'Source: PyTorch autograd docs, "Locally disabling gradient computation"; creedengo rule GCI100 measured lower memory use and lower CO2 for a small CNN evaluated under `torch.no_grad()`.',
+        fix: noGradFix(facts, index, call, from),
       });
+    };
 
     /** Reports model calls from the switch to the end of evaluation mode in one function, then follows same-file calls. */
     const scan = (sw: EvalSwitch, depth: number, visited: Set<number>) => {
@@ -291,7 +350,7 @@ export const evalWithoutNoGrad: Rule = {
       if (sw.site && covered(sw.site)) return;
       const modelCalls = region.filter((c) => names.has(calleeText(facts, c)) || (c.method === 'forward' && names.has(c.receiver ?? '')));
       if (sw.chained) modelCalls.push(sw.chained);
-      for (const c of modelCalls) if (!covered(c)) report(c);
+      for (const c of modelCalls) if (!covered(c)) report(c, sw.from);
       if (depth >= MAX_DEPTH) return;
       for (const site of region) {
         for (const fn of index.calledFunctions(site)) {

@@ -1,6 +1,7 @@
 import type { CallFact, Facts } from '../facts';
 import { isLightningTrainer, lightningTrainerOnGpu, runsOnCuda } from '../gpuEvidence';
 import type { Rule, RuleReport } from '../rule';
+import { modelSize } from '../modelSize';
 import { anyCallNamed, argument, hasUnpackedArguments, importsPackage } from '../ruleHelpers';
 
 /** Frameworks that may set the precision outside this file (config files, launch flags). */
@@ -14,6 +15,91 @@ const KERAS_GPU_STRING = /^\/?(device:)?gpu(:\d+)?$/i;
 
 const EVIDENCE =
   'Source: PyTorch Performance Tuning Guide and Automatic Mixed Precision docs (up to 3× faster on Volta and newer GPUs; pre-Volta cards such as Pascal gain little, so measure there).';
+
+/**
+ * GPU models, not generation names: a comment saying "bf16 needs Ampere" names no GPU.
+ * Before Ampere, tensor cores (Volta, Turing) run float16 but not bfloat16; Pascal and older have none.
+ */
+const PRE_AMPERE = /\b(V100|T4|Titan ?V|Titan RTX|Quadro RTX ?\d{4}|RTX ?20[6-8]0)\b/i;
+const NO_TENSOR_CORES = /\b(P100|P40|K80|K40|M40|M60|GTX ?10[5-8]0|Titan ?Xp?)\b/i;
+/** Ampere and later: bfloat16 on tensor cores. */
+const AMPERE_OR_LATER = /\b(A100|A10G?|A30|A40|RTX ?A[456]000|A800|H100|H200|H800|GH200|B100|B200|L4|L40S?|RTX ?(30|40|50)[5-9]0)\b/i;
+
+type Generation = 'pre-ampere' | 'no-tensor-cores' | 'ampere' | 'unknown';
+
+interface NamedGpu {
+  generation: Generation;
+  /** The GPU as the file writes it, e.g. `T4`. */
+  name?: string;
+}
+
+/** The GPU the file names in its comments or strings (`# trained on a T4`, `"A100"`), when all it names are of one generation. */
+function namedGpu(facts: Facts): NamedGpu {
+  const found = new Map<Generation, string>();
+  const look = (t: string) => {
+    for (const [generation, pattern] of [['pre-ampere', PRE_AMPERE], ['no-tensor-cores', NO_TENSOR_CORES], ['ampere', AMPERE_OR_LATER]] as const) {
+      const m = pattern.exec(t);
+      if (m && !found.has(generation)) found.set(generation, m[1]);
+    }
+  };
+  for (const c of facts.comments) look(c.text);
+  for (const t of facts.stringLiterals) look(t);
+  if (found.size !== 1) return { generation: 'unknown' };
+  const [[generation, name]] = [...found];
+  return { generation, name };
+}
+
+/** Which half-precision type to lead with on that GPU, in the words of each API. */
+function precisionAdvice(gpu: NamedGpu, api: 'autocast' | 'lightning' | 'hf'): string {
+  const older = gpu.generation === 'pre-ampere' || gpu.generation === 'no-tensor-cores';
+  const on = older ? `On the ${gpu.name} named in this file (older than Ampere: no bfloat16), ` : gpu.generation === 'ampere' ? `On the ${gpu.name} named in this file (Ampere or newer), ` : '';
+  if (api === 'lightning') {
+    if (gpu.generation === 'ampere') return `${on}pass \`precision="bf16-mixed"\``;
+    if (older) return `${on}pass \`precision="16-mixed"\` (float16 with loss scaling)`;
+    return 'Pass `precision="bf16-mixed"` on Ampere and newer GPUs (A100, H100, RTX 30xx and later), or `precision="16-mixed"` on older ones (V100, T4)';
+  }
+  if (api === 'hf') {
+    if (gpu.generation === 'ampere') return `${on}pass \`bf16=True\``;
+    if (older) return `${on}pass \`fp16=True\``;
+    return 'Pass `bf16=True` on Ampere and newer GPUs (A100, H100, RTX 30xx and later), or `fp16=True` on older ones (V100, T4)';
+  }
+  if (gpu.generation === 'ampere') return `${on}wrap the forward pass and loss in \`with torch.autocast("cuda", dtype=torch.bfloat16):\` (no loss scaling needed)`;
+  if (older) {
+    return (
+      `${on}wrap the forward pass and loss in \`with torch.autocast("cuda", dtype=torch.float16):\` and scale the loss with \`scaler = torch.amp.GradScaler("cuda")\` ` +
+      '(`scaler.scale(loss).backward()`, `scaler.step(optimizer)`, `scaler.update()`)'
+    );
+  }
+  return (
+    'Wrap the forward pass and loss in `with torch.autocast("cuda", dtype=torch.bfloat16):` on Ampere and newer GPUs (A100, H100, RTX 30xx and later), ' +
+    'or `dtype=torch.float16` with `torch.amp.GradScaler("cuda")` scaling the loss on older ones (V100, T4)'
+  );
+}
+
+/** Below this many parameters a fully-connected network gains nothing from mixed precision: launch overhead dominates its tiny matrix multiplications. */
+const TINY_MODEL = 100_000;
+/** Below this, the gain is modest: say so rather than promise 3×. */
+const SMALL_MODEL = 2_000_000;
+
+function millions(n: number): string {
+  return n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1)}M` : `${Math.round(n / 1000)}k`;
+}
+
+/**
+ * What mixed precision can give this file, as the end of the finding's first
+ * sentence: the sourced "up to 3×", or a modest gain for a small
+ * fully-connected network, or undefined when the network is too small to
+ * gain anything (then there is no finding).
+ */
+function scaledClaim(facts: Facts, gpu: NamedGpu): string | undefined {
+  const size = modelSize(facts);
+  if (size.kind === 'fully-connected' && size.parameters < TINY_MODEL) return undefined;
+  if (size.kind === 'fully-connected' && size.parameters < SMALL_MODEL) {
+    return `; for a fully-connected network this small (about ${millions(size.parameters)} parameters) expect a modest gain, as its matrix multiplications are too small to keep tensor cores busy: time an epoch before and after.`;
+  }
+  if (gpu.generation === 'no-tensor-cores') return `; the ${gpu.name} named in this file has no tensor cores, so expect little beyond the halved memory traffic: time an epoch before and after.`;
+  return '; automatic mixed precision is up to 3× faster on Volta and newer GPUs.';
+}
 
 /**
  * A deliberate precision choice anywhere in the file: autocast, a gradient
@@ -77,11 +163,15 @@ export const noMixedPrecision: Rule = {
       });
     }
 
+    const gpu = namedGpu(facts);
+    const claim = scaledClaim(facts, gpu);
+    // A tiny fully-connected network (a 2-layer MLP on a few hundred rows) gains nothing: no advice at all.
+    if (claim === undefined) return reports;
     for (const call of facts.calls) {
       if (!lightningTrainerOnGpu(call) || hasUnpackedArguments(call) || argument(call, 'precision')) continue;
       reports.push({
         range: call.calleeRange,
-        message: 'This Lightning Trainer uses a GPU at the default 32-bit precision. Pass `precision="16-mixed"` (or `"bf16-mixed"` on Ampere and newer) to train with automatic mixed precision. ' + EVIDENCE,
+        message: `This Lightning Trainer uses a GPU at the default 32-bit precision${claim} ${precisionAdvice(gpu, 'lightning')} to train with automatic mixed precision. ${EVIDENCE}`,
       });
     }
     if (facts.calls.some(isLightningTrainer) || !runsOnCuda(facts)) return reports;
@@ -91,7 +181,7 @@ export const noMixedPrecision: Rule = {
       if (argument(call, 'fp16') || argument(call, 'bf16')) continue;
       reports.push({
         range: call.calleeRange,
-        message: 'These TrainingArguments train on the GPU in float32. Pass `fp16=True` (or `bf16=True` on Ampere and newer) so the Trainer uses automatic mixed precision. ' + EVIDENCE,
+        message: `These TrainingArguments train on the GPU in float32${claim} ${precisionAdvice(gpu, 'hf')} so the Trainer uses automatic mixed precision. ${EVIDENCE}`,
       });
     }
 
@@ -100,9 +190,8 @@ export const noMixedPrecision: Rule = {
       reports.push({
         range: backward.nameRange,
         message:
-          'This CUDA training loop runs every operation in float32. Wrap the forward pass and loss in `with torch.autocast("cuda", dtype=torch.bfloat16):` ' +
-          '(or float16 with `torch.amp.GradScaler("cuda")` scaling the loss) so matrix multiplications and convolutions run on tensor cores with half the memory traffic. ' +
-          EVIDENCE,
+          `This CUDA training loop runs every operation in float32${claim} ${precisionAdvice(gpu, 'autocast')}, ` +
+          `so matrix multiplications and convolutions run on tensor cores with half the memory traffic. ${EVIDENCE}`,
       });
     }
     return reports;

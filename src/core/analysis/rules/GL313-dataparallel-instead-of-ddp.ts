@@ -27,7 +27,8 @@ export const dataparallelInsteadOfDdp: Rule = {
       range: call.calleeRange,
       message:
         'nn.DataParallel re-scatters inputs and replicates the model from one process every step; ' +
-        'DistributedDataParallel (one process per GPU) is faster even on a single machine (PyTorch docs, "Use nn.parallel.DistributedDataParallel instead of multiprocessing or nn.DataParallel").',
+        'DistributedDataParallel (one process per GPU) is faster even on a single machine. ' +
+        'Source: PyTorch CUDA semantics notes, "Use nn.parallel.DistributedDataParallel instead of multiprocessing or nn.DataParallel".',
     }));
   },
 };
