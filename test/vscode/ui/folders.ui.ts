@@ -158,6 +158,16 @@ export function defineFolderUiTests(ctx: () => UiContext): void {
 
       await step('click "Run the active script with an energy profile"', () => folder.getByRole('button', { name: 'Run the active script with an energy profile' }).click());
       await expectFirstRun(c, fresh);
+
+      // The run's report says what would save the most for this script, naming the line that saves the model.
+      const withRun = await frameWith(c.page, /\b1\s*run\b/, 'the sidebar with the run');
+      await step('click the tiny_cpu_train.py row', () => withRun.getByRole('button', { name: /^tiny_cpu_train\.py: last run/ }).click());
+      const report = await frameWith(c.page, 'What would save the most', 'the run report with its savings section');
+      const saveLine = fs.readFileSync(script, 'utf8').split('\n').findIndex((l) => l.includes('torch.save(')) + 1;
+      const inReport = report.locator('.savings li.suggestion').first();
+      await step('a suggestion in the report', () => inReport.waitFor({ state: 'visible', timeout: 15_000 }));
+      assert.match(await inReport.innerText(), new RegExp(`tiny_cpu_train\\.py:${saveLine}\\b`), 'the suggestion names the line that saves the model');
+      await c.page.screenshot({ path: path.join(c.shots, 'folders-report-suggestion.png') });
     });
 
     it('runs the example from the first steps with one click when no editor is open', async () => {
