@@ -49,8 +49,11 @@ describe('process runner', () => {
   });
 
   it('lets a script handle SIGINT and exit cleanly', async () => {
-    const p = startProcess({ command: process.execPath, args: ['-e', 'process.on("SIGINT", () => process.exit(130)); console.log("ready"); setInterval(() => {}, 1000)'], onOutput: () => {} });
-    await new Promise((r) => setTimeout(r, 300));
+    let ready!: () => void;
+    const isReady = new Promise<void>((r) => (ready = r));
+    const p = startProcess({ command: process.execPath, args: ['-e', 'process.on("SIGINT", () => process.exit(130)); console.log("ready"); setInterval(() => {}, 1000)'], onOutput: (t) => t.includes('ready') && ready() });
+    // Its handler is in place once it says so (a loaded machine may take seconds to start Node).
+    await isReady;
     const exit = await p.stop();
     assert.strictEqual(exit.exitCode, 130);
   });
