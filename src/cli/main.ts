@@ -4,13 +4,14 @@
  */
 import { greenlensVersion } from '../core/version';
 import { checkCommand } from './checkCommand';
+import { estimateCommand } from './estimateCommand';
 import { runCommand } from './runCommand';
 import { EXIT_ERROR, EXIT_OK, UsageError, type CliIO, type Command } from './command';
 
 export type { CliIO };
 
 /** Every command, by name. A new command is one more entry here. */
-export const COMMANDS: readonly Command[] = [checkCommand, runCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, runCommand, estimateCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

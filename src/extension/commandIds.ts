@@ -7,4 +7,5 @@ export const COMMANDS = {
   stopRun: 'greenlens.stopRun',
   openRun: 'greenlens.openRun',
   showSidebar: 'greenlens.showSidebar',
+  setEstimateHardware: 'greenlens.setEstimateHardware',
 } as const;

@@ -40,10 +40,11 @@ export function toWorkspaceEdit(uri: vscode.Uri, edits: TextEdit[]): vscode.Work
 /**
  * One hover block for a finding: code spans render, and the docs link runs
  * the "Show documentation" command, the only command the block may run.
+ * `extra` (Markdown) is appended, e.g. what the fix saves on this script.
  */
-export function toHoverMarkdown(finding: Finding): vscode.MarkdownString {
+export function toHoverMarkdown(finding: Finding, extra?: string): vscode.MarkdownString {
   const docsLink = `command:${COMMANDS.showRuleDocs}?${encodeURIComponent(JSON.stringify([finding.code]))}`;
-  const md = new vscode.MarkdownString(findingMarkdown(finding, { docsLink }));
+  const md = new vscode.MarkdownString(findingMarkdown(finding, { docsLink }) + (extra ? `\n\n${extra}` : ''));
   md.isTrusted = { enabledCommands: [COMMANDS.showRuleDocs] };
   return md;
 }

@@ -42,6 +42,8 @@ export class DiagnosticsService implements vscode.Disposable {
   /** Fires when any file's findings were (re)published. */
   readonly onDidChangeFindings = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Markdown added under a finding in the hover (the estimate's saving), set by whoever computes it. */
+  hoverExtra?: (uri: vscode.Uri, finding: Finding) => string | undefined;
 
   constructor(
     private readonly settings: SettingsReader,
@@ -79,7 +81,17 @@ export class DiagnosticsService implements vscode.Disposable {
     const here = state.findings.filter((f) => toVsRange(f.range).contains(position));
     if (here.length === 0) return undefined;
     const range = here.map((f) => toVsRange(f.range)).reduce((a, b) => a.union(b));
-    return new vscode.Hover(here.map(toHoverMarkdown), range);
+    return new vscode.Hover(
+      here.map((f) => toHoverMarkdown(f, this.hoverExtra?.(doc.uri, f))),
+      range,
+    );
+  }
+
+  /** The last analysis of one file (open or scanned), e.g. for its estimate. */
+  analysisFor(uri: vscode.Uri): FileAnalysis | undefined {
+    const key = uri.toString();
+    const s = this.docs.get(key) ?? this.scanned.get(key);
+    return s ? { uri, findings: s.findings, facts: s.facts } : undefined;
   }
 
   /** Every analysed file (open or scanned) with its findings and facts. */

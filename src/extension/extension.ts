@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { GreenLensCodeActions } from './codeActions';
 import { COMMANDS } from './commandIds';
 import { DiagnosticsService } from './diagnosticsService';
+import { registerEstimates } from './estimate/registerEstimates';
 import { createLog, showErrorWithLog } from './log';
 import { createSettingsReader } from './settings';
 import { ruleDocsUri, showRuleDocs } from './ruleDocs';
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
       vscode.commands.registerCommand(COMMANDS.runWithProfile, (uri?: vscode.Uri) => runs.run(uri instanceof vscode.Uri ? uri : undefined)),
       vscode.commands.registerCommand(COMMANDS.stopRun, () => runs.stop()),
     );
+    registerEstimates(context, diagnostics, runs, log);
     const reports = new ReportPanels(context.extensionUri, log, settings);
     const sidebar = new SidebarView(context.extensionUri, diagnostics, runs, log);
     context.subscriptions.push(

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import Mocha from 'mocha';
 import { defineEditorTests } from './editor.suite';
+import { defineEstimateTests } from './estimate.suite';
 import { defineRunTests } from './run.suite';
 import { defineWorkspaceTests } from './workspace.suite';
 
@@ -22,6 +23,7 @@ export function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'greenlens-vscode-suite', mocha);
   defineEditorTests();
   defineWorkspaceTests();
+  defineEstimateTests();
   defineRunTests();
 
   return new Promise((resolve, reject) => {
