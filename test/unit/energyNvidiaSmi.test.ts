@@ -141,10 +141,12 @@ describe('energy/meter with nvidia-smi', function () {
       .map((l) => Number(l.split(' ')[1]));
 
   /** Meters a `sleep` child for `ms` with the given fake nvidia-smi. */
-  async function meterFor(ms: number, smi: string, options: Partial<MeterOptions> = {}): Promise<MeterReport> {
+  /** Meters for `ms`, and longer if `until` is given, until it holds (a loaded machine starts each fake slowly). */
+  async function meterFor(ms: number, smi: string, options: Partial<MeterOptions> = {}, until?: () => boolean): Promise<MeterReport> {
     child = spawn('sleep', ['30'], { stdio: 'ignore' });
     const meter = await startMeter({ pid: child.pid!, intervalMs: 100, nvidiaSmiPath: smi, powercapRoot: path.join(dir, 'none'), ...options });
     await sleep(ms);
+    for (let waited = 0; until && !until() && waited < 20000; waited += 100) await sleep(100);
     return meter.stop();
   }
 
@@ -203,7 +205,7 @@ describe('energy/meter with nvidia-smi', function () {
 
   it('restarts an nvidia-smi that exits during the run, a few times, then carries its last power', async () => {
     const logged: string[] = [];
-    const r = await meterFor(2500, fakeSmi('dies'), { log: (_level, message) => logged.push(message) });
+    const r = await meterFor(2500, fakeSmi('dies'), { log: (_level, message) => logged.push(message) }, () => logged.some((m) => /kept exiting/.test(m)));
     assert.strictEqual(loopPids().length, 4, 'the first one and three restarts');
     assert.strictEqual(logged.filter((m) => /exited during the run .*restarting it/.test(m)).length, 3, logged.join('\n'));
     assert.ok(r.warnings.some((w) => /kept exiting/.test(w)), r.warnings.join('\n'));

@@ -9,7 +9,7 @@ import type { CallFact, Facts, LoopFact } from '../analysis/facts';
 import { isFitCall } from '../analysis/training';
 import { modelSize } from '../analysis/modelSize';
 import { visionCandidates, visionConstruction } from '../analysis/modelCalls';
-import { checkpointParamsM, visionFigures } from '../knowledge/modelReader';
+import { checkpointParamsM, languageModel, visionFigures } from '../knowledge/modelReader';
 import { lookupDataset } from '../knowledge/datasets';
 import type { Assumption } from './index';
 import { ValueReader, type Sourced } from './values';
@@ -130,7 +130,7 @@ function modelOf(facts: Facts, reader: ValueReader, dataset: DatasetUse | undefi
       modelClass: 'transformer',
       trainFlopsPerSample: 6 * paramsM * 1e6 * tokens.value,
       assumptions: [
-        { name: 'model', value: `${id}: ${paramsM} M parameters`, source: 'GreenLens model table (src/core/knowledge/models.ts)' },
+        { name: 'model', value: `${id}: ${paramsM} M parameters`, source: languageModel(id)?.source ?? `the size in the checkpoint's name (${id})` },
         { name: 'tokens per sample', value: String(tokens.value), source: tokens.source },
         { name: 'training FLOPs per sample', value: '6 × parameters × tokens', source: KAPLAN },
       ],
