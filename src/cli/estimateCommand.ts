@@ -13,6 +13,7 @@ import type { RunRecord } from '../core/history/runRecord';
 import { readHistory, readRun } from '../core/history/runStore';
 import { formatCo2, formatDuration, formatEnergy } from '../core/report/units';
 import { EXIT_ERROR, UsageError, type CliIO, type Command } from './command';
+import { positiveNumber, pueOption, splitAtDashDash } from './options';
 
 const HELP = `Usage: greenlens estimate FILE [options] [-- SCRIPT_ARGS...]
 
@@ -34,13 +35,6 @@ Options:
 SCRIPT_ARGS after '--' are read against the script's argparse definitions (e.g. -- --epochs 6).
 Exit status: 0 estimated (or nothing to estimate), 2 usage or I/O error.
 `;
-
-function positive(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got '${text}'`, 'estimate');
-  return n;
-}
 
 /** Completed runs of `file` in the history, newest first. */
 function runsOf(historyDir: string, file: string): RunRecord[] {
@@ -81,9 +75,7 @@ export const estimateCommand: Command = {
   name: 'estimate',
   summary: 'Estimate the energy, CO2e and time of a training script before it runs',
   async run(args: string[], io: CliIO): Promise<number> {
-    const dashDash = args.indexOf('--');
-    const own = dashDash < 0 ? args : args.slice(0, dashDash);
-    const scriptArgs = dashDash < 0 ? [] : args.slice(dashDash + 1);
+    const { own, rest: scriptArgs } = splitAtDashDash(args);
     const { values, positionals } = parseArgs({
       args: own,
       options: {
@@ -105,10 +97,9 @@ export const estimateCommand: Command = {
     if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give one FILE to estimate' : 'no FILE given: greenlens estimate train.py', 'estimate');
     const format = values.format ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UsageError(`--format is text or json, got '${format}'`, 'estimate');
-    const gpus = positive('gpus', values.gpus);
+    const gpus = positiveNumber('estimate', 'gpus', values.gpus);
     if (gpus !== undefined && !Number.isInteger(gpus)) throw new UsageError(`--gpus must be a whole number, got '${values.gpus}'`, 'estimate');
-    const pue = positive('pue', values.pue);
-    if (pue !== undefined && pue < 1) throw new UsageError(`--pue is at least 1.0, got '${values.pue}'`, 'estimate');
+    const pue = pueOption('estimate', values.pue);
     const file = path.resolve(io.cwd, positionals[0]);
     const shown = positionals[0];
     const read = readSourceFile(file);

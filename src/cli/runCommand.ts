@@ -15,6 +15,7 @@ import { formatRunSummary } from '../core/report/runSummary';
 import { formatEnergy } from '../core/report/units';
 import { RunStartError, startProfiledRun, type ProfiledRun } from '../core/run/profiledRun';
 import { EXIT_ERROR, UsageError, type CliIO, type Command } from './command';
+import { positiveNumber, pueOption, splitAtDashDash } from './options';
 
 const HELP = `Usage: greenlens run [options] -- <command> [args…]
 
@@ -43,13 +44,6 @@ still recorded.
 /** Signal numbers on Linux, for the shell's 128 + n exit status. */
 const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGXCPU: 24 };
 
-function positiveNumber(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} needs a positive number, got '${value}'`, 'run');
-  return n;
-}
-
 /**
  * The run compared with the last completed run of its script in the same
  * history (what the sidebar and the report show for it); undefined when the
@@ -67,9 +61,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Run a command with an energy profile and record its energy and CO2e',
   async run(args: string[], io: CliIO): Promise<number> {
-    const dashDash = args.indexOf('--');
-    const own = dashDash < 0 ? args : args.slice(0, dashDash);
-    const commandLine = dashDash < 0 ? [] : args.slice(dashDash + 1);
+    const { own, rest: commandLine } = splitAtDashDash(args);
     const { values, positionals } = parseArgs({
       args: own,
       options: {
@@ -93,11 +85,10 @@ export const runCommand: Command = {
       throw new UsageError(`put the command after '--': greenlens run [options] -- ${positionals.join(' ')}`, 'run');
     }
     if (commandLine.length === 0) throw new UsageError("no command given: put it after '--', e.g. greenlens run -- python3 train.py", 'run');
-    const interval = positiveNumber('interval', values.interval);
+    const interval = positiveNumber('run', 'interval', values.interval);
     if (interval !== undefined && interval < MIN_INTERVAL_MS) throw new UsageError(`--interval must be at least ${MIN_INTERVAL_MS} ms`, 'run');
-    const pue = positiveNumber('pue', values.pue);
-    if (pue !== undefined && pue < 1) throw new UsageError(`--pue is at least 1.0 (the data centre's total power over its IT power), got '${values.pue}'`, 'run');
-    const budgetKWh = positiveNumber('budget-kwh', values['budget-kwh']);
+    const pue = pueOption('run', values.pue);
+    const budgetKWh = positiveNumber('run', 'budget-kwh', values['budget-kwh']);
     const historyDir = path.resolve(io.cwd, values['output-dir'] ?? '.greenlens');
     const [command, ...commandArgs] = commandLine;
     const script = commandArgs.find((a) => /\.(py|m?js|cjs)$/.test(a));

@@ -104,21 +104,27 @@ function findingEvidence(facts: Facts | undefined, f: Finding): SuggestionEviden
   return facts ? evidenceAt(facts, 'finding', f.range.start.line, what) : { kind: 'finding', line: f.range.start.line, what };
 }
 
+/** What every suggestion made from a finding with figures says: the saving, its source and where. */
+function savingFields(input: FileInsightInput, f: Finding, savings: readonly Saving[]) {
+  return {
+    saving: savings.map(savingText).join(', '),
+    savingRatio: Math.max(0, -headline(savings).ratio),
+    source: [...new Set(savings.map((s) => s.source))].join('; '),
+    code: f.code,
+    file: input.file,
+    line: f.range.start.line,
+  };
+}
+
 function lighterModel(input: FileInsightInput, f: Finding): Candidate | undefined {
   const savings = f.savings ?? [];
   if (!savings.length) return undefined;
-  const main = headline(savings);
   const swap = /^`?(\S+?)`? → `?(\S+?)`?:/.exec(f.message);
   const framework: Framework = f.code === 'GL102' ? 'huggingface' : frameworkOf(input.facts) === 'tensorflow' ? 'tensorflow' : 'pytorch';
   const suggestion: Suggestion = {
     kind: 'lighter-model',
     title: swap ? `Lighter model: ${swap[2]} instead of ${swap[1]}` : `Lighter model (${f.ruleName})`,
-    saving: savings.map(savingText).join(', '),
-    savingRatio: Math.max(0, -main.ratio),
-    source: [...new Set(savings.map((s) => s.source))].join('; '),
-    code: f.code,
-    file: input.file,
-    line: f.range.start.line,
+    ...savingFields(input, f, savings),
     framework,
     evidence: [findingEvidence(input.facts, f)],
   };
@@ -188,17 +194,11 @@ function genericFinding(input: FileInsightInput, f: Finding): Candidate | undefi
     if (!gpu) return undefined;
     if (gpu.line !== f.range.start.line) evidence.push(gpu);
   }
-  const main = headline(savings);
   return {
     suggestion: {
       kind: familyKind(f.code),
       title: f.fix?.title ?? `${f.code} ${f.ruleName}`,
-      saving: savings.map(savingText).join(', '),
-      savingRatio: Math.max(0, -main.ratio),
-      source: [...new Set(savings.map((s) => s.source))].join('; '),
-      code: f.code,
-      file: input.file,
-      line: f.range.start.line,
+      ...savingFields(input, f, savings),
       framework: frameworkOf(input.facts),
       evidence,
     },
