@@ -152,6 +152,20 @@ describe('greenlens run, spawned as users run it', function () {
     });
   }
 
+  it('leaves no history folder behind when the command cannot start', async () => {
+    const r = await runCliProcess(['run', '--', path.join(dir, 'no-such-python3'), 'train.py'], { cwd: dir });
+    assert.strictEqual(r.code, 2);
+    assert.match(r.stderr, /cannot start .*no-such-python3/);
+    assert.ok(!fs.existsSync(path.join(dir, '.greenlens')), 'nothing ran, so nothing is written');
+  });
+
+  it('refuses an output folder under a file, naming the file', async () => {
+    fs.writeFileSync(path.join(dir, 'afile'), 'x');
+    const r = await runCliProcess(['run', '--output-dir', 'afile/history', '--', 'true'], { cwd: dir });
+    assert.strictEqual(r.code, 2);
+    assert.match(r.stderr, /afile\/history cannot be created: .*afile is not a folder/);
+  });
+
   it('when the history cannot be written at the end, saves the record elsewhere and keeps the exit code', async () => {
     const out = path.join(dir, 'out');
     // The command replaces its own history folder with a file, as a full disk would fail the write.

@@ -18,30 +18,42 @@ function kindOf(p: string): 'missing' | 'file' | 'directory' | 'other' {
     const st = fs.statSync(p);
     return st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'other';
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    // ENOTDIR: a file stands where a folder on the way should be; the parent check names it.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return 'missing';
     throw e;
   }
 }
 
+/** Writes and removes an empty file in `folder`: a real write, since root passes access() on a read-only file system. */
+function probeWrite(folder: string): void {
+  const probe = path.join(folder, `.greenlens-write-check-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
+  fs.writeFileSync(probe, '');
+  fs.rmSync(probe, { force: true });
+}
+
 /**
- * Makes sure the history folder `dir` can take a run: it exists or can be
- * created, is a folder, can be written, its `runs/` is a folder and its
- * emissions file (when present) a writable file. Returns one sentence naming
- * the path when not; undefined when all is well. Creates `dir` and `runs/`.
+ * Checks that the history folder `dir` can take a run — it is a folder or
+ * can be created in a writable folder, its `runs/` is a folder and its
+ * emissions file a writable file — without creating anything, so a command
+ * that then fails to start leaves no trace. Returns one sentence naming the
+ * path when not; undefined when all is well.
  */
 export function checkHistoryWritable(dir: string): string | undefined {
   try {
     const kind = kindOf(dir);
-    if (kind !== 'missing' && kind !== 'directory') return `the output folder ${dir} is not a folder`;
-    fs.mkdirSync(dir, { recursive: true });
+    if (kind === 'missing') {
+      // The nearest folder that exists is where the history would be created.
+      let parent = path.dirname(dir);
+      while (kindOf(parent) === 'missing' && path.dirname(parent) !== parent) parent = path.dirname(parent);
+      if (kindOf(parent) !== 'directory') return `the output folder ${dir} cannot be created: ${parent} is not a folder`;
+      probeWrite(parent);
+      return undefined;
+    }
+    if (kind !== 'directory') return `the output folder ${dir} is not a folder`;
     const runs = path.join(dir, RUNS_FOLDER);
     const runsKind = kindOf(runs);
     if (runsKind !== 'missing' && runsKind !== 'directory') return `${runs} is not a folder`;
-    fs.mkdirSync(runs, { recursive: true });
-    // A real write, not access(): root passes access() on a read-only file system.
-    const probe = path.join(runs, `.greenlens-write-check-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
-    fs.writeFileSync(probe, '');
-    fs.rmSync(probe, { force: true });
+    probeWrite(runsKind === 'directory' ? runs : dir);
     const csv = path.join(dir, EMISSIONS_FILE);
     const csvKind = kindOf(csv);
     if (csvKind === 'directory' || csvKind === 'other') return `${csv} is not a file`;

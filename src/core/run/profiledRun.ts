@@ -40,8 +40,6 @@ export interface ProfiledRunOptions {
   onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
   /** Streams the output is forwarded to with backpressure (the CLI's own stdout and stderr). */
   sinks?: { stdout?: OutputSink; stderr?: OutputSink };
-  /** A sink closed (the reader of a pipe went away): the command's pipe was closed with it. */
-  onSinkClosed?: (stream: 'stdout' | 'stderr') => void;
   /** Called about once a second while the run goes on. */
   onLive?: (live: LiveStatus) => void;
   /** Called once, when the (trusted) predicted total first exceeds the budget. */
